@@ -1,0 +1,84 @@
+"""The notebooks are the source, the docs and the tests of advnb. Each one runs here as one test,
+through nbdev's own runner, then the library is checked against what the notebooks export, the
+notebooks are checked clean, and the pages are rendered to HTML."""
+import json, os, shutil, subprocess, sys, textwrap
+from pathlib import Path
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+NBS = sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_'))
+BIN = Path(sys.executable).parent
+
+def _run(cmd, cwd, timeout=120, **kw):
+    return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, **kw)
+
+@pytest.mark.parametrize('nb', NBS, ids=lambda p: p.stem)
+def test_notebook_runs(nb, nb_flags):
+    "Every cell without a skipped flag runs top to bottom in a fresh kernel, and its tests pass"
+    code = textwrap.dedent(f"""
+        import sys
+        from nbdev.config import get_config
+        from nbdev.test import test_nb
+        cfg = get_config({str(ROOT)!r})
+        ok, secs = test_nb({str(nb)!r}, skip_flags=cfg.tst_flags, force_flags={nb_flags!r},
+                           basepath={str(ROOT)!r}, cell_timeout=cfg.cell_timeout)
+        print(f'{{secs:.1f}}s')
+        sys.exit(0 if ok else 1)""")
+    env = {**os.environ, 'PYTHONPATH': str(ROOT)}
+    r = _run([sys.executable, '-c', code], cwd=nb.parent, timeout=1800, env=env)
+    assert r.returncode == 0, f"{nb.name} failed:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
+
+def _copy_project(dst:Path):
+    shutil.copy(ROOT/'pyproject.toml', dst)
+    shutil.copytree(ROOT/'nbs', dst/'nbs', ignore=shutil.ignore_patterns('.ipynb_checkpoints', '_proc'))
+    (dst/'advnb').mkdir()
+    shutil.copy(ROOT/'advnb'/'__init__.py', dst/'advnb')
+
+def _py_files(d:Path): return {p.relative_to(d).as_posix(): p.read_text() for p in sorted(d.rglob('*.py')) if '__pycache__' not in p.parts}
+
+def test_library_matches_notebooks(tmp_path):
+    "advnb/ is exactly what the notebooks export: no hand edits, no stale or extra modules"
+    _copy_project(tmp_path)
+    r = _run([str(BIN/'nbdev-export')], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    want, have = _py_files(tmp_path/'advnb'), _py_files(ROOT/'advnb')
+    assert sorted(have) == sorted(want), f"modules differ: extra {sorted(set(have)-set(want))}, missing {sorted(set(want)-set(have))}"
+    stale = [f for f in want if want[f] != have[f]]
+    assert not stale, f"advnb/ differs from what the notebooks export in {stale}: edit the notebooks, then run nbdev-export"
+
+def test_notebooks_clean(tmp_path):
+    "Committed notebooks are clean: `nbdev-clean` changes nothing"
+    _copy_project(tmp_path)
+    r = _run([str(BIN/'nbdev-clean')], cwd=tmp_path)
+    assert r.returncode == 0, r.stderr
+    dirty = [p.name for p in NBS if (tmp_path/'nbs'/p.name).read_bytes() != p.read_bytes()]
+    assert not dirty, f"not clean: {dirty}; run nbdev-clean"
+
+@pytest.mark.parametrize('nb', NBS, ids=lambda p: p.stem)
+def test_page_renders(nb):
+    "Each page converts to HTML with its title, as a smoke test of what the docs site publishes"
+    from nbconvert import HTMLExporter
+    import nbformat
+    doc = nbformat.read(nb, as_version=4)
+    html, _ = HTMLExporter().from_notebook_node(doc)
+    title = next(c.source for c in doc.cells if c.cell_type == 'markdown').splitlines()[0].lstrip('# ').strip()
+    assert title and title in html, f"{nb.name}: title {title!r} missing from the rendered page"
+
+def _sh_blocks(md:str):
+    "Code lines of the ```sh blocks in markdown text"
+    out, inside = [], False
+    for line in md.splitlines():
+        if line.strip().startswith('```'): inside = line.strip() in ('```sh', '```bash'); continue
+        if inside and line.strip(): out.append(line.strip())
+    return out
+
+def test_readme_matches_index():
+    "README.md shows the commands of index.ipynb, and .ci/run runs exactly the README's install and test commands"
+    idx = json.loads((ROOT/'nbs'/'index.ipynb').read_text())
+    cmds = [l for c in idx['cells'] if c['cell_type'] == 'markdown' for l in _sh_blocks(''.join(c['source']))]
+    readme = (ROOT/'README.md').read_text()
+    assert len(cmds) >= 3, f"index.ipynb should show install, test and main-job commands, found {cmds}"
+    missing = [c for c in cmds if c not in _sh_blocks(readme)]
+    assert not missing, f"README.md is missing commands shown in index.ipynb: {missing}"
+    ci = (ROOT/'.ci'/'run').read_text().splitlines()
+    for c in cmds[:2]: assert c in [l.strip() for l in ci], f".ci/run does not run the README command {c!r}"
