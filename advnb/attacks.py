@@ -7,7 +7,7 @@ Docs: https://advnb.github.io/advnb/attacks.html.md"""
 # %% auto #0
 __all__ = ['attacking', 'fgsm', 'ifgsm', 'random_target', 'least_likely_target', 'pgd', 'attack_dl', 'show_attack']
 
-# %% ../nbs/03_attacks.ipynb #b43d0079
+# %% ../nbs/03_attacks.ipynb #07cacbc9
 from contextlib import contextmanager
 import torch
 import torch.nn.functional as F
@@ -16,19 +16,25 @@ import matplotlib.pyplot as plt
 from fastprogress.fastprogress import progress_bar
 from .core import check_pixels, as_model
 
-# %% ../nbs/03_attacks.ipynb #b0616515
+# %% ../nbs/03_attacks.ipynb #31e39369
 _PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 def _device(model:nn.Module, x:Tensor)->torch.device:
     p = next(model.parameters(), None)
     return p.device if p is not None else x.device
 
+_CL_WEIGHTS_MIN_SIDE = 128
+
+def _cl_weights(x:Tensor, fast:bool)->bool:
+    "Whether the fast path also moves the weights to channels_last for images like `x`"
+    return fast and x.ndim == 4 and min(x.shape[-2:]) >= _CL_WEIGHTS_MIN_SIDE
+
 @contextmanager
 def attacking(
-    model,              # an `nn.Module` or a fastai `Learner`
-    fast:bool=True,     # hold 4-d weights in `channels_last` for the duration
+    model,                    # an `nn.Module` or a fastai `Learner`
+    channels_last:bool=False, # also hold the 4-d weights in `channels_last` for the duration
 ):
-    "Hold `model` ready for an attack (eval mode, no parameter gradients, optionally channels_last); restore it afterwards"
+    "Hold `model` ready for an attack (eval mode, no parameter gradients, optionally channels_last weights); restore it afterwards"
     m = as_model(model)
     modes = [(mod, mod.training) for mod in m.modules()]
     flags = [(p, p.requires_grad) for p in m.parameters()]
@@ -36,7 +42,7 @@ def attacking(
     try:
         m.eval()
         for p, _ in flags: p.requires_grad_(False)
-        if fast:
+        if channels_last:
             for t in [*m.parameters(), *m.buffers()]:
                 if t.ndim == 4 and t.is_contiguous() and not t.is_contiguous(memory_format=torch.channels_last):
                     t.data = t.data.contiguous(memory_format=torch.channels_last); moved.append(t)
@@ -46,7 +52,7 @@ def attacking(
         for p, f in flags: p.requires_grad_(f)
         for mod, mode in modes: mod.train(mode)
 
-# %% ../nbs/03_attacks.ipynb #85138875
+# %% ../nbs/03_attacks.ipynb #9f98a6f8
 def _total_loss(loss_fn, logits:Tensor, y:Tensor)->Tensor:
     l = F.cross_entropy(logits, y, reduction='sum') if loss_fn is None else loss_fn(logits, y)
     return l.sum() if l.ndim else l
@@ -58,7 +64,7 @@ def _input_grad(model, x:Tensor, y:Tensor, loss_fn, precision:str)->Tensor:
         logits = model(x)
     return torch.autograd.grad(_total_loss(loss_fn, logits.float(), y), x)[0]
 
-# %% ../nbs/03_attacks.ipynb #0d60a197
+# %% ../nbs/03_attacks.ipynb #7a64c603
 def _check_attack(x, y, eps, alpha=None, steps=1, precision='fp32'):
     check_pixels(x, 'x')
     if not isinstance(y, Tensor) or y.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8) or y.numel() != len(x):
@@ -85,7 +91,7 @@ def _prep(m, x, y, fast):
     fmt = torch.channels_last if fast and x.ndim == 4 else torch.contiguous_format
     return x.detach().to(dev).clone(memory_format=fmt), y.detach().to(dev).view(-1).long()
 
-# %% ../nbs/03_attacks.ipynb #4b547ba1
+# %% ../nbs/03_attacks.ipynb #16390d64
 def fgsm(
     model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
     x:Tensor,              # batch of images (N,C,H,W) in [0,1]
@@ -98,13 +104,13 @@ def fgsm(
 )->Tensor:
     "Fast Gradient Sign Method, eq. (5) and (6): `x ± eps·sign(∇x l)`, clipped to [0,1]"
     _check_attack(x, y, eps, precision=precision)
-    with _grad_on(), attacking(model, fast) as m:
+    with _grad_on(), attacking(model, _cl_weights(x, fast)) as m:
         x, y = _prep(m, x, y, fast)
         if eps == 0: return x.contiguous()
         g = _input_grad(m, x, y, loss_fn, precision)
         return (x - eps*g.sign() if targeted else x + eps*g.sign()).clamp_(0, 1).contiguous()
 
-# %% ../nbs/03_attacks.ipynb #32dd7adc
+# %% ../nbs/03_attacks.ipynb #52c9cbac
 def _ifgsm_from(m, x, x0, y, eps, alpha, steps, targeted, loss_fn, precision)->Tensor:
     "I-FGSM iterations starting at `x0`, projected onto the eps-ball around `x` and onto [0,1]"
     lo, hi = (x - eps).clamp_(min=0), (x + eps).clamp_(max=1)
@@ -129,12 +135,12 @@ def ifgsm(
     "Iterative FGSM, eq. (8) and (10): `steps` signed-gradient steps, each projected onto the eps-ball and [0,1]"
     _check_attack(x, y, eps, alpha, steps, precision)
     alpha = eps/steps if alpha is None else alpha
-    with _grad_on(), attacking(model, fast) as m:
+    with _grad_on(), attacking(model, _cl_weights(x, fast)) as m:
         x, y = _prep(m, x, y, fast)
         if eps == 0: return x.contiguous()
         return _ifgsm_from(m, x, x, y, eps, alpha, steps, targeted, loss_fn, precision).contiguous()
 
-# %% ../nbs/03_attacks.ipynb #e6d11c4a
+# %% ../nbs/03_attacks.ipynb #1234dcf9
 def random_target(
     y:Tensor,           # true labels, shape (N,)
     n_classes:int,      # number of classes
@@ -154,9 +160,9 @@ def least_likely_target(
 )->Tensor:
     "The class with the lowest logit, per example"
     check_pixels(x, 'x')
-    with torch.no_grad(), attacking(model, fast=False) as m: return m(x.to(_device(m, x))).argmin(1)
+    with torch.no_grad(), attacking(model) as m: return m(x.to(_device(m, x))).argmin(1)
 
-# %% ../nbs/03_attacks.ipynb #ae2e89e4
+# %% ../nbs/03_attacks.ipynb #cb0b53d7
 def _per_example_loss(loss_fn, logits:Tensor, y:Tensor)->Tensor:
     if loss_fn is None: return F.cross_entropy(logits, y, reduction='none')
     l = loss_fn(logits, y)
@@ -181,7 +187,7 @@ def pgd(
     _check_attack(x, y, eps, alpha, steps, precision)
     if not isinstance(restarts, int) or restarts < 1: raise ValueError(f"`restarts` must be an int >= 1, got {restarts!r}")
     alpha = 2.5*eps/steps if alpha is None else alpha
-    with _grad_on(), attacking(model, fast) as m:
+    with _grad_on(), attacking(model, _cl_weights(x, fast)) as m:
         x, y = _prep(m, x, y, fast)
         if eps == 0: return x.contiguous()
         gen = torch.Generator(x.device).manual_seed(seed) if seed is not None else None
@@ -202,7 +208,7 @@ def pgd(
             best_ok, best_loss = best_ok | ok, torch.where(better, loss, best_loss)
         return best.contiguous()
 
-# %% ../nbs/03_attacks.ipynb #677742d9
+# %% ../nbs/03_attacks.ipynb #b858b9bc
 def attack_dl(
     model,                 # classifier (`nn.Module` or `Learner`)
     dl,                    # iterable of `(x, y)` pixel-space batches, e.g. `dls[2]`
@@ -224,7 +230,7 @@ def attack_dl(
     if not xs: raise ValueError("`dl` yielded no batches")
     return torch.cat(xs), torch.cat(ys)
 
-# %% ../nbs/03_attacks.ipynb #72d49838
+# %% ../nbs/03_attacks.ipynb #b36e9ab9
 def _img(t:Tensor):
     t = t.detach().float().cpu().clamp(0, 1)
     return (t[0], 'gray') if t.shape[0] == 1 else (t.permute(1, 2, 0), None)
@@ -244,7 +250,7 @@ def show_attack(
     n = min(n, len(x))
     x, x_adv = x[:n].detach().float().cpu(), x_adv[:n].detach().float().cpu()
     if model is not None:
-        with torch.no_grad(), attacking(model, fast=False) as m:
+        with torch.no_grad(), attacking(model) as m:
             dev = _device(m, x)
             pc, pa = (m(t.to(dev)).float().softmax(1).cpu() for t in (x, x_adv))
     name = lambda i: vocab[i] if vocab is not None else str(i)

@@ -11,7 +11,7 @@ __all__ = ['THREATS', 'ATTACKS', 'LOSSES', 'CURVE_EPS', 'margin_loss', 'Squeezer
            'check_transfer', 'check_steps', 'check_gradients', 'Evaluation', 'evaluate', 'sanity_checks', 'cam_layer',
            'grad_cam', 'show_grad_cam', 'cam_shift', 'plot_eps_curves']
 
-# %% ../nbs/06_evaluate.ipynb #a5cfcc68
+# %% ../nbs/06_evaluate.ipynb #583abd91
 import math
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ from torchvision.models.resnet import BasicBlock, Bottleneck
 from .core import check_pixels, as_model
 from .attacks import fgsm, ifgsm, pgd, random_target
 
-# %% ../nbs/06_evaluate.ipynb #4765ffe1
+# %% ../nbs/06_evaluate.ipynb #59321718
 def margin_loss(
     logits:Tensor,             # (N, n_classes) model outputs
     y:Tensor,                  # (N,) labels: true labels (untargeted) or targets (targeted)
@@ -42,7 +42,7 @@ def margin_loss(
     if reduction in ('mean', 'sum'): return getattr(m, reduction)()
     raise ValueError(f"`reduction` must be 'none', 'mean' or 'sum', got {reduction!r}")
 
-# %% ../nbs/06_evaluate.ipynb #b780bc2c
+# %% ../nbs/06_evaluate.ipynb #470d6650
 class Squeezer(nn.Module):
     "Base class of the feature-squeezing preprocessors: pixel-space images in, pixel-space images out"
 
@@ -61,7 +61,7 @@ class BitDepth(Squeezer):
 
     def extra_repr(self): return f"bits={self.bits}"
 
-# %% ../nbs/06_evaluate.ipynb #083168ee
+# %% ../nbs/06_evaluate.ipynb #340fbb33
 class MedianSmooth(Squeezer):
     "Median of each pixel's `k`x`k` neighbourhood, per channel, with reflected borders"
     def __init__(self,
@@ -79,7 +79,7 @@ class MedianSmooth(Squeezer):
 
     def extra_repr(self): return f"k={self.k}"
 
-# %% ../nbs/06_evaluate.ipynb #c1b201f7
+# %% ../nbs/06_evaluate.ipynb #648c114c
 class BPDA(nn.Module):
     "Forward through `defence`, backward as the identity (Athalye et al. 2018)"
     def __init__(self,
@@ -92,7 +92,7 @@ class BPDA(nn.Module):
         with torch.no_grad(): out = self.defence(x)
         return out.detach() + (x - x.detach())
 
-# %% ../nbs/06_evaluate.ipynb #c6aa5ced
+# %% ../nbs/06_evaluate.ipynb #e53b4549
 def split_defence(
     model, # an nn.Module or Learner, defended or not
 )->tuple:
@@ -108,7 +108,7 @@ def split_defence(
             return (m[0] if i == 1 else m[:i]), (rest[0] if len(rest) == 1 else rest)
     return None, m
 
-# %% ../nbs/06_evaluate.ipynb #0c63eebb
+# %% ../nbs/06_evaluate.ipynb #3ad4191e
 THREATS = {
     'oblivious': "attack the classifier alone, then apply the defence (the paper's setting)",
     'whitebox':  "attack the defended model end to end",
@@ -134,7 +134,7 @@ def threat_pairs(
                                  "pass `defence=` (a purifier or squeezer) or a defended model")
     return {t: avail[t] for t in threats}
 
-# %% ../nbs/06_evaluate.ipynb #170c3387
+# %% ../nbs/06_evaluate.ipynb #322d845a
 ATTACKS = ('fgsm', 'ifgsm', 'pgd', 'targeted')
 LOSSES = {'ce': None, 'margin': margin_loss}
 
@@ -168,7 +168,7 @@ def collect(
     order = idx.argsort()
     return check_pixels(x[order].float(), 'data images'), y[order]
 
-# %% ../nbs/06_evaluate.ipynb #b24aecaa
+# %% ../nbs/06_evaluate.ipynb #6f698721
 def _device(m:nn.Module):
     p = next(m.parameters(), None)
     if p is None: p = next(m.buffers(), None)
@@ -222,7 +222,7 @@ def attack_batch(
     t = random_target(y.cpu(), n_classes, seed=seed).to(dev)
     return ifgsm(m, x, t, eps, alpha=a, steps=steps, targeted=True, loss_fn=loss_fn), t
 
-# %% ../nbs/06_evaluate.ipynb #bc9b8d61
+# %% ../nbs/06_evaluate.ipynb #71ab1a40
 def attack_correct(
     attacked,             # model the attacker differentiates
     scored,               # model whose predictions are scored
@@ -244,7 +244,7 @@ def attack_correct(
             if t is not None: hit.append(p == t.cpu())
     return torch.cat(correct), (torch.cat(hit) if hit else None)
 
-# %% ../nbs/06_evaluate.ipynb #4a5b8536
+# %% ../nbs/06_evaluate.ipynb #036e9263
 CURVE_EPS = (0., 0.002, 0.004, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64)
 
 def eps_curve(
@@ -259,6 +259,7 @@ def eps_curve(
     n:int|None=None,        # number of test examples
     bs:int=128,             # batch size
     seed:int=0,             # attack seed
+    known:dict|None=None,   # ε -> accuracy already measured with this very attack on these images (not rerun)
     **kw,                   # passed to `attack_batch`: steps, alpha, restarts
 )->pd.DataFrame:
     "Accuracy under `attack` for each ε, from 0 until it reaches chance"
@@ -268,13 +269,15 @@ def eps_curve(
     attacked, scored = threat_pairs(model, defence, threat)[threat]
     with torch.no_grad(), _eval_mode(scored): n_classes = as_model(scored)(x[:1].to(_device(as_model(scored)))).shape[1]
     rows = []
+    known = known or {}
     for e in eps:
-        ok = attack_correct(attacked, scored, x, y, attack, e, bs=bs, seed=seed, loss_fn=LOSSES[loss], n_classes=n_classes, **kw)[0]
-        rows.append(dict(eps=e, accuracy=ok.double().mean().item(), chance=1/n_classes, attack=attack, loss=loss, threat=threat, n=len(y)))
+        if e in known: a = float(known[e])
+        else: a = attack_correct(attacked, scored, x, y, attack, e, bs=bs, seed=seed, loss_fn=LOSSES[loss], n_classes=n_classes, **kw)[0].double().mean().item()
+        rows.append(dict(eps=e, accuracy=a, chance=1/n_classes, attack=attack, loss=loss, threat=threat, n=len(y)))
         if stop_at_chance and rows[-1]['accuracy'] <= 1/n_classes: break
     return pd.DataFrame(rows)
 
-# %% ../nbs/06_evaluate.ipynb #d90fb74d
+# %% ../nbs/06_evaluate.ipynb #361516b5
 def transfer_matrix(
     models:dict,          # name -> model (module or Learner)
     data,                 # test DataLoader or (x, y) pair
@@ -302,7 +305,7 @@ def transfer_matrix(
     df.attrs.update(clean=clean, eps=eps, attack=attack, loss=loss, n=len(y))
     return df
 
-# %% ../nbs/06_evaluate.ipynb #1d46ca1f
+# %% ../nbs/06_evaluate.ipynb #ac5cde6c
 @dataclass
 class Check:
     "One sanity check: name, verdict (None: skipped), the numbers behind it and the rule applied"
@@ -323,7 +326,7 @@ def checks_frame(
     "A table of checks: check, result, passed, numbers, rule"
     return pd.DataFrame([dict(check=c.name, result=c.result, passed=c.passed, numbers=_fmt(c.numbers), rule=c.rule) for c in checks])
 
-# %% ../nbs/06_evaluate.ipynb #d569b712
+# %% ../nbs/06_evaluate.ipynb #c436b3bd
 def check_iterative(
     single:float,     # accuracy under the single-step attack (FGSM)
     iterative:dict,   # name -> accuracy under each iterative attack
@@ -376,7 +379,7 @@ def check_steps(
     return Check('doubling steps stable', abs(acc - acc_double) <= tol, dict(steps=steps, accuracy=acc, accuracy_2x=acc_double),
                  f"|accuracy(2×steps) − accuracy(steps)| ≤ {tol}")
 
-# %% ../nbs/06_evaluate.ipynb #a44a91fd
+# %% ../nbs/06_evaluate.ipynb #6a768751
 def check_gradients(
     model,                # the model the white-box attacker differentiates
     x:Tensor, y:Tensor,   # pixel images and labels
@@ -399,7 +402,7 @@ def check_gradients(
     return Check('non-zero gradients', frac >= min_frac, dict(nonzero_frac=frac),
                  f"share of examples with a non-zero finite input gradient ≥ {min_frac}")
 
-# %% ../nbs/06_evaluate.ipynb #ac31a37f
+# %% ../nbs/06_evaluate.ipynb #a0749144
 @dataclass
 class Evaluation:
     "What `evaluate` measured: tidy tables and the configuration they came from"
@@ -430,7 +433,7 @@ class Evaluation:
         return (f"Evaluation(n={c.get('n')}, eps={c.get('eps')}, threats={c.get('threats')}, "
                 f"clean={self.accuracy('clean', '-', '-'):.3f}, worst case={self.accuracy('worst case', 'any', 'all'):.3f})")
 
-# %% ../nbs/06_evaluate.ipynb #3e597809
+# %% ../nbs/06_evaluate.ipynb #6bad8a20
 def _row(threat, loss, attack, ok, hit=None):
     return dict(threat=threat, loss=loss, attack=attack, accuracy=ok.double().mean().item(),
                 success=(hit.double().mean().item() if hit is not None else float('nan')), n=len(ok))
@@ -480,11 +483,13 @@ def evaluate(
     ev = Evaluation(pd.DataFrame(rows), pd.DataFrame(cols), config=cfg)
     if curve or checks:
         ct = 'whitebox' if 'whitebox' in pairs else next(iter(pairs))
-        ev.curve = eps_curve(model, (x, y), curve_eps, 'ifgsm', 'ce', ct, defence, bs=bs, seed=seed, steps=steps)
+        col = ev.per_example.get(f'{ct}/ce/ifgsm')
+        known = {float(eps): float(col.mean())} if col is not None and alpha is None else None
+        ev.curve = eps_curve(model, (x, y), curve_eps, 'ifgsm', 'ce', ct, defence, bs=bs, seed=seed, steps=steps, known=known)
     if checks: ev.checks = checks_frame(_run_checks(ev, pairs, x, y, eps, transfer_from, tol, kw))
     return ev
 
-# %% ../nbs/06_evaluate.ipynb #5bb6f6ca
+# %% ../nbs/06_evaluate.ipynb #1c9100a8
 def _run_checks(ev, pairs, x, y, eps, transfer_from, tol, kw)->list:
     ct = 'whitebox' if 'whitebox' in pairs else next(iter(pairs))
     att, sc = pairs[ct]
@@ -501,7 +506,7 @@ def _run_checks(ev, pairs, x, y, eps, transfer_from, tol, kw)->list:
             check_transfer(it['ifgsm'], sources, tol), check_gradients(att, x, y, bs=kw['bs']),
             check_steps(it['ifgsm'], acc(ct, 'ifgsm', steps=2*kw['steps']), kw['steps'], max(tol, 0.03))]
 
-# %% ../nbs/06_evaluate.ipynb #21867508
+# %% ../nbs/06_evaluate.ipynb #c58f4cc1
 def sanity_checks(
     model,              # classifier or defended model (module or Learner)
     data,               # test DataLoader or (x, y) pair
@@ -512,7 +517,7 @@ def sanity_checks(
     kwargs = {**dict(attacks=('fgsm', 'ifgsm'), losses=('ce',), curve=False), **kwargs, 'checks': True}
     return evaluate(model, data, eps, **kwargs).checks
 
-# %% ../nbs/06_evaluate.ipynb #05f16ce0
+# %% ../nbs/06_evaluate.ipynb #525d49d2
 def _cam_candidates(m:nn.Module)->list:
     mods = list(m.modules())
     return [c for c in mods if isinstance(c, (BasicBlock, Bottleneck))] or [c for c in mods if isinstance(c, nn.Conv2d)]
@@ -557,7 +562,7 @@ def grad_cam(
     cam = F.interpolate(cam, size=x.shape[-2:], mode='bilinear', align_corners=False)[:,0]
     return (cam/cam.flatten(1).amax(1).clamp_min(1e-12)[:,None,None]).cpu()
 
-# %% ../nbs/06_evaluate.ipynb #65d9c00d
+# %% ../nbs/06_evaluate.ipynb #87ed1365
 def show_grad_cam(
     model,                   # classifier (module or Learner)
     x:Tensor,                # clean pixel images (N,C,H,W)
@@ -586,7 +591,7 @@ def show_grad_cam(
     fig.tight_layout()
     return fig
 
-# %% ../nbs/06_evaluate.ipynb #22cf0adb
+# %% ../nbs/06_evaluate.ipynb #46a2d050
 def cam_shift(
     model,                    # classifier (module or Learner)
     x:Tensor, x_adv:Tensor,   # clean and adversarial pixel images
@@ -596,7 +601,7 @@ def cam_shift(
     a, b = grad_cam(model, x, layer=layer).flatten(1), grad_cam(model, x_adv, layer=layer).flatten(1)
     return F.cosine_similarity(a, b, dim=1, eps=1e-12)
 
-# %% ../nbs/06_evaluate.ipynb #c1ed8163
+# %% ../nbs/06_evaluate.ipynb #3e829ab3
 def plot_eps_curves(
     curves:dict,        # label -> DataFrame from `eps_curve` (columns eps, accuracy, chance)
     ax=None,            # matplotlib axes; None makes a figure

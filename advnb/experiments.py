@@ -6,10 +6,10 @@ Docs: https://advnb.github.io/advnb/experiments.html.md"""
 
 # %% auto #0
 __all__ = ['paper_cols', 'RunConfig', 'config_from_dict', 'atomic_write', 'ResultStore', 'Cache', 'paper_tables', 'to_markdown',
-           'accuracy', 'attack_tensors', 'Unavailable', 'Runner', 'write_report', 'reproduce_parser', 'parse_config',
-           'reproduce', 'reproduce_cli']
+           'pct', 'Unavailable', 'Runner', 'write_report', 'reproduce_parser', 'parse_config', 'reproduce',
+           'reproduce_cli']
 
-# %% ../nbs/07_experiments.ipynb #5034252c
+# %% ../nbs/07_experiments.ipynb #231c561a
 import argparse, dataclasses, hashlib, json, os, platform, sys, time, tempfile, traceback, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -17,7 +17,7 @@ import torch
 import pandas as pd
 from .core import seed_everything, default_device
 
-# %% ../nbs/07_experiments.ipynb #f7ea4726
+# %% ../nbs/07_experiments.ipynb #73652ab5
 @dataclass
 class RunConfig:
     "Everything a reproduction run depends on; its hash keeps results of different configs apart"
@@ -29,7 +29,7 @@ class RunConfig:
     bs:int = 64                                                  # batch size
     epochs:int = 3                                               # classifier training epochs
     lr:float = 1e-3                                              # Adam learning rate (the paper's)
-    n_per_class:int|None = None                                  # cap on training images per class (None: all)
+    n_per_class:int|tuple|None = None                            # images per class: (train, valid, test) or a total (None: all)
     max_test:int|None = None                                     # cap on test images (None: whole test split)
     ifgsm_steps:int = 10                                         # I-FGSM iterations
     adv_epochs:int = 2                                           # adversarial fine-tuning epochs
@@ -56,7 +56,7 @@ class RunConfig:
 
 def _hash(d)->str: return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
-# %% ../nbs/07_experiments.ipynb #abb0fdfc
+# %% ../nbs/07_experiments.ipynb #91402508
 _archs_ok = None
 def _fields(): return {f.name: f for f in dataclasses.fields(RunConfig)}
 
@@ -73,6 +73,8 @@ def config_from_dict(
         dflt = getattr(RunConfig(), k)
         if isinstance(dflt, tuple):
             v = tuple(v) if isinstance(v, (list, tuple)) else (v,)
+        elif k == 'n_per_class' and isinstance(v, (list, tuple)):
+            v = int(v[0]) if len(v) == 1 else tuple(int(i) for i in v)
         out[k] = v
     cfg = RunConfig(**out)
     _validate(cfg, source)
@@ -93,7 +95,7 @@ def _validate(cfg:RunConfig, source:str='config'):
     if cfg.size % 16: raise ValueError(f"{source}: size must be divisible by 16 (the purifier halves it four times), got {cfg.size}")
     if not 0 < cfg.adv_fraction <= 1: raise ValueError(f"{source}: adv_fraction must be in (0,1], got {cfg.adv_fraction}")
 
-# %% ../nbs/07_experiments.ipynb #290808d0
+# %% ../nbs/07_experiments.ipynb #a65eb042
 def atomic_write(path:Path, data:bytes|str):
     "Write `data` to `path` so that readers see the old file or the new one, never a partial one"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -143,7 +145,7 @@ class ResultStore:
 
     def frame(self)->pd.DataFrame: return pd.DataFrame(list(self.rows.values()))
 
-# %% ../nbs/07_experiments.ipynb #249f1c20
+# %% ../nbs/07_experiments.ipynb #bb05e74e
 class Cache:
     "Files of computed artifacts, named by what they depend on; corrupt ones are rebuilt"
     def __init__(self, folder:Path, log=print): self.folder, self.log = Path(folder)/'cache', log
@@ -167,10 +169,10 @@ class Cache:
         atomic_write(p, buf.getvalue())
         return obj
 
-# %% ../nbs/07_experiments.ipynb #55f9ba0f
+# %% ../nbs/07_experiments.ipynb #a7e4775f
 paper_cols = ['Data', 'Backbone', 'Pretrained', 'No attack', 'FGSM', 'I-FGSM', 'Adversarial training',
-              'Preprocessing data', 'Adv. training, white-box FGSM', 'Preprocessing, white-box FGSM',
-              'Preprocessing, white-box I-FGSM']
+              'Preprocessing data', 'Adv. training, white-box FGSM', 'Adv. training, white-box I-FGSM',
+              'Preprocessing, white-box FGSM', 'Preprocessing, white-box I-FGSM', 'Preprocessing, BPDA I-FGSM']
 
 def paper_tables(
     rows:pd.DataFrame, # one row per finished cell, as `ResultStore.frame()` gives
@@ -185,48 +187,42 @@ def paper_tables(
         out[float(eps)] = t[[c for c in paper_cols if c in t]].sort_values(['Data', 'Pretrained', 'Backbone']).reset_index(drop=True)
     return out
 
-def to_markdown(df:pd.DataFrame, floatfmt:str='.1f')->str:
-    "A pipe table of `df` (no extra dependency)"
-    fmt = lambda v: format(v, floatfmt) if isinstance(v, float) else str(v)
+def _fmt_cell(v)->str:
+    if isinstance(v, bool): return 'yes' if v else 'no'
+    if isinstance(v, float):
+        if v != v: return ''
+        if v.is_integer(): return str(int(v))
+        return f'{v:.1f}' if abs(v) >= 1 else f'{v:g}'
+    return str(v)
+
+def to_markdown(df:pd.DataFrame)->str:
+    "A pipe table of `df`: percentages to one decimal, small numbers as they are, no extra dependency"
+    fmt = _fmt_cell
     lines = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|'*len(df.columns)]
     lines += ['| ' + ' | '.join(fmt(v) for v in r) + ' |' for r in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/07_experiments.ipynb #bfed3eb0
+# %% ../nbs/07_experiments.ipynb #218bd7b4
 from .data import get_dls
 from .models import classifier_learner, count_params
 from .attacks import fgsm, ifgsm, show_attack
 from .training import AdvTrainCallback
 from .purifier import train_purifier, Purified, purifier_study
+from .attacks import attack_dl
+from .evaluate import predict, attack_correct, threat_pairs, transfer_matrix, sanity_checks
 
-# %% ../nbs/07_experiments.ipynb #9d21f152
-def _batches(x, y, bs):
-    for i in range(0, len(x), bs): yield x[i:i+bs], y[i:i+bs]
-
-def accuracy(
+# %% ../nbs/07_experiments.ipynb #95cfef2e
+def pct(
     model:torch.nn.Module, # classifier taking pixel images
     x:torch.Tensor,        # images (N,C,H,W) in [0,1]
     y:torch.Tensor,        # labels
-    bs:int=256,            # batch size
 )->float:
     "Percentage of `x` that `model` classifies as `y`"
-    model.eval(); dev = next(model.parameters()).device
-    with torch.no_grad(): hits = sum((model(xb.to(dev)).argmax(1).cpu() == yb).sum().item() for xb, yb in _batches(x, y, bs))
-    return 100 * hits / max(len(y), 1)
+    return 100 * (predict(model, x) == y).double().mean().item()
 
-def attack_tensors(
-    model:torch.nn.Module, # classifier the attack differentiates
-    x:torch.Tensor,        # clean images
-    y:torch.Tensor,        # labels
-    attack=fgsm,           # an attack function of `advnb.attacks`
-    bs:int=128,            # batch size
-    **kwargs,              # passed to `attack` (eps, steps, ...)
-)->torch.Tensor:
-    "Adversarial versions of `x`, made batch by batch"
-    dev = next(model.parameters()).device
-    return torch.cat([attack(model, xb.to(dev), yb.to(dev), **kwargs).cpu() for xb, yb in _batches(x, y, bs)])
+def _ifgsm_alpha(eps, steps): return 2.5 * eps / steps
 
-# %% ../nbs/07_experiments.ipynb #e4bc7abf
+# %% ../nbs/07_experiments.ipynb #30a47cf7
 class Unavailable(Exception):
     "Raised for a grid row that needs what this machine cannot get (offline data or weights)"
 
@@ -282,7 +278,8 @@ class Runner:
     def attacked(self, model, x, y, key, attack, eps, **kw):
         "Test images attacked on `model` (named by `key`), cached"
         name = attack.__name__
-        return self.cache.get('attacked', lambda: attack_tensors(model, x, y, attack, bs=self.cfg.bs, eps=eps, **kw),
+        batches = lambda: [(x[i:i+self.cfg.bs], y[i:i+self.cfg.bs]) for i in range(0, len(x), self.cfg.bs)]
+        return self.cache.get('attacked', lambda: attack_dl(model, batches(), attack, eps=eps, **kw)[0],
                               model=key, attack=name, eps=eps, n=len(y), **kw)
 
     def adv_trained(self, dls, learn, key, eps):
@@ -309,20 +306,24 @@ class Runner:
         key = self.cache.path('classifier', **self._deps(data, arch, pretrained)).stem
         clf = learn.model.eval()
         x_fgsm = self.attacked(clf, x, y, key, fgsm, eps)
-        x_ifgsm = self.attacked(clf, x, y, key, ifgsm, eps, steps=c.ifgsm_steps)
+        x_ifgsm = self.attacked(clf, x, y, key, ifgsm, eps, steps=c.ifgsm_steps, alpha=_ifgsm_alpha(eps, c.ifgsm_steps))
         row = dict(kind='cell', Data=str(data), Backbone=arch, Pretrained=bool(pretrained), eps=float(eps),
-                   **{'No attack': accuracy(clf, x, y), 'FGSM': accuracy(clf, x_fgsm, y), 'I-FGSM': accuracy(clf, x_ifgsm, y)})
+                   **{'No attack': pct(clf, x, y), 'FGSM': pct(clf, x_fgsm, y), 'I-FGSM': pct(clf, x_ifgsm, y)})
+        white = lambda att, sc, a: 100 * attack_correct(att, sc, x, y, a, eps, bs=c.bs, steps=c.ifgsm_steps)[0].double().mean().item()
         adv = self._learner(dls, arch, pretrained, weights=_state(clf))
         adv.model.load_state_dict(self.adv_trained(dls, adv, key, eps))
         adv_m = adv.model.eval()
-        row['Adversarial training'] = accuracy(adv_m, x_fgsm, y)
-        row['Adv. training, clean'] = accuracy(adv_m, x, y)
-        row['Adv. training, white-box FGSM'] = accuracy(adv_m, attack_tensors(adv_m, x, y, fgsm, bs=c.bs, eps=eps), y)
+        row['Adversarial training'] = pct(adv_m, x_fgsm, y)
+        row['Adv. training, clean'] = pct(adv_m, x, y)
+        row['Adv. training, white-box FGSM'] = white(adv_m, adv_m, 'fgsm')
+        row['Adv. training, white-box I-FGSM'] = white(adv_m, adv_m, 'ifgsm')
         defended = Purified(self.purifier(dls, clf, key, eps).to(self.device), clf).eval()
-        row['Preprocessing data'] = accuracy(defended, x_fgsm, y)
-        row['Preprocessing, clean'] = accuracy(defended, x, y)
-        row['Preprocessing, white-box FGSM'] = accuracy(defended, attack_tensors(defended, x, y, fgsm, bs=c.bs, eps=eps), y)
-        row['Preprocessing, white-box I-FGSM'] = accuracy(defended, attack_tensors(defended, x, y, ifgsm, bs=c.bs, eps=eps, steps=c.ifgsm_steps), y)
+        row['Preprocessing data'] = pct(defended, x_fgsm, y)
+        row['Preprocessing, clean'] = pct(defended, x, y)
+        pairs = threat_pairs(defended, threats=['whitebox', 'bpda'])
+        row['Preprocessing, white-box FGSM'] = white(*pairs['whitebox'], 'fgsm')
+        row['Preprocessing, white-box I-FGSM'] = white(*pairs['whitebox'], 'ifgsm')
+        row['Preprocessing, BPDA I-FGSM'] = white(*pairs['bpda'], 'ifgsm')
         row.update(n_test=len(y), parameters=count_params(clf), seconds=round(time.time() - t0, 1))
         return row
 
@@ -331,8 +332,8 @@ class Runner:
         for e in self.cfg.curve_eps:
             cell = f'curve|{data}|{arch}|{pretrained}|{e}'
             if cell in self.store: continue
-            xa = x if e == 0 else attack_tensors(clf, x, y, fgsm, bs=self.cfg.bs, eps=e)
-            self.store.add(cell, dict(kind='curve', Data=str(data), Backbone=arch, Pretrained=bool(pretrained), eps=float(e), FGSM=accuracy(clf, xa, y)))
+            acc = pct(clf, x, y) if e == 0 else 100 * attack_correct(clf, clf, x, y, 'fgsm', e, bs=self.cfg.bs)[0].double().mean().item()
+            self.store.add(cell, dict(kind='curve', Data=str(data), Backbone=arch, Pretrained=bool(pretrained), eps=float(e), FGSM=acc))
 
     def study(self, dls, data, arch, pretrained, clf):
         "The paper's purifier study for one classifier (rows of kind 'study')"
@@ -369,18 +370,47 @@ class Runner:
 
     def groups(self):
         c = self.cfg
-        return [(d, a, p) for d in c.datasets for p in c.pretrained for a in c.archs]
+        return [(d, p) for d in c.datasets for p in c.pretrained]
+
+    def honesty(self, data, pretrained):
+        "Transfer matrices across the backbones and sanity checks of each undefended classifier"
+        c = self.cfg
+        tkeys = [f'transfer|{data}|{pretrained}|{e}' for e in c.eps]
+        ckeys = [f'checks|{data}|{a}|{pretrained}' for a in c.archs]
+        if all(k in self.store for k in tkeys + ckeys): return
+        dls = self._dls(data)
+        x, y = self._test_set(dls)
+        models = {a: self.classifier(dls, data, a, pretrained).model.eval() for a in c.archs}
+        mats = {}
+        for e, k in zip(c.eps, tkeys):
+            if len(models) < 2: break
+            if k not in self.store:
+                self.log(f"transfer matrix {data} / eps={e}")
+                m = transfer_matrix(models, (x, y), eps=e, attack='ifgsm', bs=c.bs, steps=c.ifgsm_steps)
+                self.store.add(k, dict(kind='transfer', Data=str(data), Pretrained=bool(pretrained), eps=float(e),
+                                       matrix={r: {t: 100*v for t, v in m.loc[r].items()} for r in m.index}))
+            mats[e] = self.store.rows[k]['matrix']
+        e = max(c.eps)
+        for a, k in zip(c.archs, ckeys):
+            if k in self.store: continue
+            self.log(f"sanity checks {data} / {a} / eps={e}")
+            tf = {f'transfer from {s}': mats[e][s][a]/100 for s in models if s != a} if e in mats else None
+            chk = sanity_checks(models[a], (x, y), eps=e, bs=c.bs, steps=c.ifgsm_steps, transfer_from=tf)
+            self.store.add(k, dict(kind='checks', Data=str(data), Backbone=a, Pretrained=bool(pretrained), eps=float(e),
+                                   checks=chk[['check', 'result', 'numbers']].to_dict('records')))
 
     def run(self)->pd.DataFrame:
         "Run every unfinished cell; finished ones are kept from earlier runs"
         t0 = time.time()
         self.log(f"advnb-reproduce: config {self.cfg.key()} -> {self.out} ({len(self.store)} result rows from earlier runs)")
         try:
-            for g in self.groups():
-                try: self.group(*g)
+            for d, p in self.groups():
+                try:
+                    for a in self.cfg.archs: self.group(d, a, p)
+                    self.honesty(d, p)
                 except Unavailable as e:
-                    self.skipped['/'.join(map(str, g))] = str(e)
-                    self.log(f"skipped {g}: {e}")
+                    self.skipped[f"{d} / {'pretrained' if p else 'from scratch'}"] = str(e)
+                    self.log(f"skipped {d} / {'pretrained' if p else 'from scratch'}: {e}")
         except KeyboardInterrupt:
             self.log(f"interrupted: {len(self.store)} finished rows are saved in {self.store.path}; run the same command to resume")
             raise
@@ -408,8 +438,9 @@ def _check_writable(out:Path):
         probe = out/'.advnb-write-test'; probe.write_text('ok'); probe.unlink()
     except OSError as e: raise PermissionError(f"output folder {out} is not writable ({e.strerror or e}); choose another with --out") from None
 
-# %% ../nbs/07_experiments.ipynb #98abd5d5
+# %% ../nbs/07_experiments.ipynb #d9b4344d
 _names = {0.004: 'table_I', 0.01: 'table_II'}
+_titles = {'table_I': 'Table I', 'table_II': 'Table II'}
 
 def _versions()->dict:
     import fastai, torchvision, numpy, advnb
@@ -458,7 +489,7 @@ def write_report(
         name = _names.get(eps, f'table_eps{eps}')
         t.to_csv(out/f'{name}.csv', index=False)
         atomic_write(out/f'{name}.md', to_markdown(t) + '\n')
-        md += [f"## {name.replace('_', ' ').title()}: ε = {eps}\n", to_markdown(t), '']
+        md += [f"## {_titles.get(name, name)}: ε = {eps}\n", to_markdown(t), '']
     if len(rows) and (rows['kind'] == 'curve').any():
         cv = rows[rows['kind'] == 'curve'][['Data', 'Backbone', 'Pretrained', 'eps', 'FGSM']].sort_values(['Data', 'Pretrained', 'Backbone', 'eps'])
         cv.to_csv(out/'accuracy_vs_eps.csv', index=False); _plot_curve(cv, out/'accuracy_vs_eps.png')
@@ -470,6 +501,18 @@ def write_report(
         st.to_csv(out/'purifier_study.csv', index=False); atomic_write(out/'purifier_study.md', to_markdown(st) + '\n')
         _plot_study(st, out/'purifier_study.png')
         md += ["## Purifier study\n", to_markdown(st), "", "![](purifier_study.png)\n"]
+    for r in (rows[rows['kind'] == 'transfer'].to_dict('records') if len(rows) else []):
+        m = pd.DataFrame(r['matrix']).T
+        m.index.name = 'made on \\ tested on'
+        m.to_csv(out/f"transfer_{_slug(r['Data'])}_{'pretrained' if r['Pretrained'] else 'scratch'}_eps{r['eps']}.csv")
+        md += [f"## Transfer: {r['Data']}, {'pretrained' if r['Pretrained'] else 'from scratch'}, I-FGSM ε = {r['eps']}\n",
+               "Accuracy (%) of each backbone (columns) on test images attacked on each backbone (rows).\n",
+               to_markdown(m.reset_index()), '']
+    chk = rows[rows['kind'] == 'checks'].to_dict('records') if len(rows) else []
+    if chk:
+        t = pd.DataFrame([dict(Data=r['Data'], Backbone=r['Backbone'], Pretrained=r['Pretrained'], eps=r['eps'], **c) for r in chk for c in r['checks']])
+        t.to_csv(out/'sanity_checks.csv', index=False)
+        md += ["## Sanity checks of the undefended classifiers (Carlini et al. 2019)\n", to_markdown(t), '']
     if skipped: md += ["## Skipped\n"] + [f"- {g}: {r}" for g, r in skipped.items()] + ['']
     logp = out/'run_log.json'
     try: log = json.loads(logp.read_text()) if logp.exists() else {}
@@ -485,7 +528,7 @@ def write_report(
     md += ["## Run log\n", "```json", json.dumps({k: log[k] for k in ('versions', 'platform', 'invocations')}, indent=1, default=str), "```"]
     atomic_write(out/'report.md', '\n'.join(md) + '\n')
 
-# %% ../nbs/07_experiments.ipynb #11939fb2
+# %% ../nbs/07_experiments.ipynb #27f7fe32
 def _to_bool(v):
     s = str(v).lower()
     if s in ('1', 'true', 'yes', 'y'): return True
@@ -512,8 +555,9 @@ def reproduce_parser()->argparse.ArgumentParser:
         elif isinstance(v, tuple):
             t = {bool: _to_bool, float: float, int: int}.get(type(v[0]), str)
             p.add_argument(opt, nargs='+', type=t, default=None, help=f'(default: {" ".join(map(str, v))})')
+        elif f.name == 'n_per_class': p.add_argument(opt, nargs='+', type=int, default=None, metavar='N', help='a total per class, or train valid test counts (default: all)')
         else:
-            t = {float: float, int: int}.get(type(v), str) if v is not None else (int if f.name in ('n_per_class', 'max_test') else str)
+            t = {float: float, int: int}.get(type(v), str) if v is not None else (int if f.name == 'max_test' else str)
             p.add_argument(opt, type=_none_or(t), default=None, help=f'(default: {v})')
     return p
 

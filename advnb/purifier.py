@@ -8,7 +8,7 @@ Docs: https://advnb.github.io/advnb/purifier.html.md"""
 __all__ = ['PositionLinear', 'Purifier', 'purifier_param_table', 'PurifierLoss', 'Purified', 'PurifierCallback',
            'PurifiedAccuracy', 'purifier_learner', 'train_purifier', 'purifier_study', 'plot_purifier_study']
 
-# %% ../nbs/05_purifier.ipynb #5426f50c
+# %% ../nbs/05_purifier.ipynb #fe58fa64
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
@@ -17,13 +17,12 @@ from fastcore.basics import store_attr
 from fastai.learner import Learner, Metric
 from fastai.data.core import DataLoaders
 from fastai.callback.core import Callback
-from fastai.optimizer import Adam
 from .core import as_model, check_pixels, seed_everything
 from .attacks import fgsm, attack_dl, attacking
-from .models import count_params
+from .models import count_params, paper_adam
 from .training import get_attack, draw_eps
 
-# %% ../nbs/05_purifier.ipynb #802253c4
+# %% ../nbs/05_purifier.ipynb #cc0f877e
 def _down(ci, co, act=True): return nn.Sequential(nn.Conv2d(ci, co, 4, 2, 1), *([nn.LeakyReLU(0.2)] if act else []))
 def _up(ci, co): return nn.Sequential(nn.ConvTranspose2d(ci, co, 4, 2, 1), nn.LeakyReLU(0.2))
 
@@ -40,7 +39,7 @@ class PositionLinear(nn.Module):
         if (a, b) != (self.side, self.side): raise ValueError(f"PositionLinear expects {self.side}x{self.side} maps, got {a}x{b}")
         return h + self.linear(h.reshape(n, c, a*b)).reshape(n, c, a, b)
 
-# %% ../nbs/05_purifier.ipynb #3f5d5aef
+# %% ../nbs/05_purifier.ipynb #ddcd42cf
 class Purifier(nn.Module):
     "Table III's skip-connected autoencoder for C x size x size images in [0,1], channels scaled by `width`"
     def __init__(self,
@@ -73,7 +72,7 @@ class Purifier(nn.Module):
 
     def extra_repr(self): return f"channels={self.channels}, size={self.size}, width={self.width}"
 
-# %% ../nbs/05_purifier.ipynb #ea52a8b8
+# %% ../nbs/05_purifier.ipynb #b2d0bc81
 def purifier_param_table(
     widths=(0.25, 0.5, 1.0, 2.0), # width multipliers
     channels:int=1,                # image channels
@@ -87,12 +86,12 @@ def purifier_param_table(
                      'parameters': count_params(p)})
     return pd.DataFrame(rows).set_index('width')
 
-# %% ../nbs/05_purifier.ipynb #d3fbf774
+# %% ../nbs/05_purifier.ipynb #e3245948
 class PurifierLoss(nn.Module):
     "Restoration loss of purified images against the clean ones plus `lam` times the frozen classifier's cross-entropy"
     def __init__(self,
         classifier,         # frozen classifier (module or Learner) taking pixel images
-        lam:float=0.1,      # weight of the classification term
+        lam:float=1.0,      # weight of the classification term
         restore:str='mse',  # restoration loss: 'mse' or 'l1'
     ):
         super().__init__()
@@ -115,7 +114,7 @@ class PurifierLoss(nn.Module):
         self.parts['ce'] = ce.detach()
         return k * (rl + self.lam * ce)
 
-# %% ../nbs/05_purifier.ipynb #63c60a90
+# %% ../nbs/05_purifier.ipynb #7a104d63
 class Purified(nn.Module):
     "A classifier that purifies its input first: `classifier(purifier(x))`, differentiable end to end"
     def __init__(self,
@@ -127,7 +126,7 @@ class Purified(nn.Module):
 
     def forward(self, x:Tensor)->Tensor: return self.classifier(self.purifier(x))
 
-# %% ../nbs/05_purifier.ipynb #2cb61c78
+# %% ../nbs/05_purifier.ipynb #9dd1511a
 class PurifierCallback(Callback):
     "Feed the purifier attacked-then-clean batches made on the fly on the frozen `classifier`; targets are the clean images and labels"
     order = -5
@@ -146,7 +145,7 @@ class PurifierCallback(Callback):
 
     def before_fit(self):
         self.classifier.to(next(self.learn.model.parameters()).device)
-        self._frozen = attacking(self.classifier, fast=False); self._frozen.__enter__()
+        self._frozen = attacking(self.classifier); self._frozen.__enter__()
 
     def after_fit(self):
         if getattr(self, '_frozen', None) is not None: self._frozen.__exit__(None, None, None); self._frozen = None
@@ -177,14 +176,14 @@ class PurifiedAccuracy(Metric):
     @property
     def name(self): return f'acc_purified_{self.part}'
 
-# %% ../nbs/05_purifier.ipynb #a631b66e
+# %% ../nbs/05_purifier.ipynb #57c6e35d
 def purifier_learner(
     dls:DataLoaders,    # pixel-space DataLoaders of (x, y) batches
     classifier,         # trained classifier (module or Learner), kept frozen
     width:float=1.0,    # purifier width multiplier
     attack=fgsm,        # attack that makes the training images
     eps=0.01,           # its budget, or a (low, high) range
-    lam:float=0.1,      # weight of the classification term of the loss
+    lam:float=1.0,      # weight of the classification term of the loss
     restore:str='mse',  # restoration loss, 'mse' or 'l1'
     clean:bool=True,    # also train on clean images
     valid_eps=None,     # validation budget (default: `eps`, or the top of its range)
@@ -195,7 +194,7 @@ def purifier_learner(
     x = dls.valid.one_batch()[0]
     if x.ndim != 4 or x.shape[-1] != x.shape[-2]: raise ValueError(f"`dls` must yield square image batches (N,C,H,H), got {tuple(x.shape)}")
     clf = as_model(classifier)
-    return Learner(dls, Purifier(x.shape[1], x.shape[-1], width), loss_func=PurifierLoss(clf, lam, restore), opt_func=Adam, lr=lr,
+    return Learner(dls, Purifier(x.shape[1], x.shape[-1], width), loss_func=PurifierLoss(clf, lam, restore), opt_func=paper_adam, lr=lr,
                    metrics=[PurifiedAccuracy(clf, 'attacked')] + ([PurifiedAccuracy(clf, 'clean')] if clean else []),
                    cbs=PurifierCallback(clf, attack, eps, clean, valid_eps, **attack_kwargs))
 
@@ -213,13 +212,13 @@ def train_purifier(
     learn.fit(epochs, lr)
     return learn
 
-# %% ../nbs/05_purifier.ipynb #02d7bf78
+# %% ../nbs/05_purifier.ipynb #e6727972
 def _accuracy(model, dl, attack=None, eps=0.)->float:
     "Accuracy of `model` on the images of `dl`, attacked on `model` when `attack` is given"
     model = as_model(model)
-    x, y = attack_dl(model, dl, attack=attack, eps=eps) if attack is not None else map(torch.cat, zip(*dl))
+    x, y = attack_dl(model, dl, attack=attack, eps=eps, progress=False) if attack is not None else map(torch.cat, zip(*dl))
     x, y = x.to(next(model.parameters()).device), y.to(x.device)
-    with attacking(model, fast=False), torch.no_grad():
+    with attacking(model), torch.no_grad():
         pred = torch.cat([model(x[i:i+256]).argmax(1) for i in range(0, len(x), 256)])
     return (pred == y).float().mean().item()
 
@@ -261,6 +260,7 @@ def plot_purifier_study(
 ):
     "Accuracy on purified attacked images against training epochs (one line per width) and against parameter count"
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
     if ax is None: fig, ax = plt.subplots(1, 2, figsize=(10, 3.6))
     for w, g in df.groupby('width'): ax[0].plot(g['epochs'], 100*g['acc_purified_attacked'], 'o-', label=f'width {w}')
     last = df[df['epochs'] == df['epochs'].max()]
@@ -269,6 +269,7 @@ def plot_purifier_study(
     for a, xl in zip(ax, ('purifier training epochs', 'purifier parameters')):
         for k, ls in (('acc_clean', ':'), ('acc_attacked', '--')):
             if k in df.attrs: a.axhline(100*df.attrs[k], ls=ls, c='gray', label=k.replace('acc_', 'no defence, '))
-        a.set_xlabel(xl); a.set_ylabel('accuracy on purified attacked images, %'); a.legend(fontsize=8)
+        a.set_xlabel(xl); a.legend(fontsize=8)
+    ax[0].set_ylabel('accuracy on purified attacked images, %'); ax[0].xaxis.set_major_locator(MaxNLocator(integer=True))
     ax[0].set_title(f"FGSM eps={df.attrs.get('eps')}, attacked on the classifier")
     return ax

@@ -7,7 +7,7 @@ Docs: https://advnb.github.io/advnb/adversarial_training.html.md"""
 # %% auto #0
 __all__ = ['get_attack', 'draw_eps', 'AdvTrainCallback', 'bench_adv_training']
 
-# %% ../nbs/04_adversarial_training.ipynb #434c2774
+# %% ../nbs/04_adversarial_training.ipynb #e8177267
 import time
 import fastai.callback.schedule, fastai.callback.progress  # Learner.fit_one_cycle, Learner.no_bar
 import torch
@@ -20,7 +20,7 @@ from .core import as_model, check_pixels
 from . import attacks
 from .attacks import fgsm, attacking
 
-# %% ../nbs/04_adversarial_training.ipynb #97f96f4c
+# %% ../nbs/04_adversarial_training.ipynb #50712660
 _ATTACKS = ('fgsm', 'ifgsm', 'pgd')
 
 def get_attack(
@@ -43,7 +43,7 @@ def draw_eps(
         raise ValueError(f"`eps` must be a number in [0,1] (pixel units) or a (low, high) range, got {eps!r}")
     return float(eps)
 
-# %% ../nbs/04_adversarial_training.ipynb #b75d4e2b
+# %% ../nbs/04_adversarial_training.ipynb #c9b42d2c
 class AdvTrainCallback(Callback):
     "Mix adversarial images, made on the fly by the trained model and/or frozen `models`, into each training batch"
     run_valid, order = False, -5
@@ -83,10 +83,10 @@ class AdvTrainCallback(Callback):
         idx = torch.randperm(n, device=x.device)[:k]
         srcs = self.sources()
         src = srcs[torch.randint(len(srcs), ()).item()]
-        with attacking(src, fast=False) as m: x_adv = self.attack(m, x[idx], y[idx], eps=draw_eps(self.eps), **self.attack_kwargs).detach()
+        with attacking(src) as m: x_adv = self.attack(m, x[idx], y[idx], eps=draw_eps(self.eps), **self.attack_kwargs).detach().to(x)
         self.idx = idx
         if self.mode == 'append': return torch.cat([x, x_adv]), torch.cat([y, y[idx]])
-        x = x.clone(); x[idx] = x_adv.to(x.dtype)
+        x = x.clone(); x[idx] = x_adv
         return x, y
 
     def before_batch(self):
@@ -95,7 +95,7 @@ class AdvTrainCallback(Callback):
         x, y = self.adversarial_batch(self.x, self.y)
         self.learn.xb, self.learn.yb = (x,), (y,)
 
-# %% ../nbs/04_adversarial_training.ipynb #f3989a61
+# %% ../nbs/04_adversarial_training.ipynb #8495bdfb
 @patch
 def adversarial(self:Learner,
     attack=fgsm,          # attack function like `advnb.attacks.fgsm`, or 'fgsm', 'ifgsm', 'pgd'
@@ -112,7 +112,7 @@ def adversarial(self:Learner,
     self.add_cb(cb)
     return self
 
-# %% ../nbs/04_adversarial_training.ipynb #ed648aef
+# %% ../nbs/04_adversarial_training.ipynb #18529c86
 class _TrainTimer(Callback):
     "Time the training phase of each epoch and skip validation"
     order = 100
@@ -133,26 +133,33 @@ def bench_adv_training(
     frac:float=1.0,     # share of each batch attacked
     repeats:int=2,      # timed (clean, adversarial) epoch pairs; the fastest of each is kept
     seed:int=42,        # seed for data, initialisation and attacks
-    verbose:bool=True,  # print the `adv_training: vs_clean=R` line
+    threads:int|None=None, # torch CPU threads for the run (restored afterwards); None leaves them
+    verbose:bool=True,  # print the `adv_training: vs_clean=R` line with details
 )->dict:
     "Time one FGSM adversarial-training epoch against one clean epoch of the same model on the same data"
     from advnb.core import seed_everything
     from advnb.data import ct_dls
     from advnb.models import classifier_learner
     if repeats < 1: raise ValueError(f"`repeats` must be at least 1, got {repeats}")
-    seed_everything(seed)
-    dls = dls if dls is not None else ct_dls(size=size, bs=bs, seed=seed)
-    learn, timer = classifier_learner(dls, arch=arch), _TrainTimer()
-    learn.add_cb(timer)
-    def epoch(adv:bool)->float:
-        if adv: learn.adversarial(attack=fgsm, eps=eps, frac=frac)
-        else: learn.remove_cbs([c for c in learn.cbs if isinstance(c, AdvTrainCallback)])
-        with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-3)
-        return timer.elapsed
-    epoch(False)
-    clean, adv = zip(*[(epoch(False), epoch(True)) for _ in range(repeats)])
-    res = dict(clean_s=min(clean), adv_s=min(adv), vs_clean=min(adv)/min(clean), n_batches=len(dls.train),
-               arch=arch, device=str(dls.device), eps=eps, frac=frac)
-    if verbose: print(f"adv_training: vs_clean={res['vs_clean']:.2f}  (clean {res['clean_s']:.2f}s, "
-                      f"FGSM {res['adv_s']:.2f}s per epoch of {res['n_batches']} batches, {arch}, {res['device']})")
+    old_threads = torch.get_num_threads()
+    if threads: torch.set_num_threads(threads)
+    try:
+        seed_everything(seed)
+        dls = dls if dls is not None else ct_dls(size=size, bs=bs, seed=seed)
+        learn, timer = classifier_learner(dls, arch=arch), _TrainTimer()
+        learn.add_cb(timer)
+        def epoch(adv:bool)->float:
+            if adv: learn.adversarial(attack=fgsm, eps=eps, frac=frac)
+            else: learn.remove_cbs([c for c in learn.cbs if isinstance(c, AdvTrainCallback)])
+            with learn.no_bar(), learn.no_logging(): learn.fit(1, 1e-3)
+            return timer.elapsed
+        epoch(False)
+        clean, adv = zip(*[(epoch(False), epoch(True)) for _ in range(repeats)])
+        threads_used = torch.get_num_threads()
+    finally: torch.set_num_threads(old_threads)
+    r = min(adv)/min(clean)
+    res = dict(line=f"adv_training: vs_clean={r:.2f}", vs_clean=r, clean_s=min(clean), adv_s=min(adv), n_batches=len(dls.train),
+               bs=dls.train.bs, arch=arch, device=str(dls.device), threads=threads_used, eps=eps, frac=frac)
+    if verbose: print(f"{res['line']}  (clean {res['clean_s']:.2f}s, FGSM {res['adv_s']:.2f}s per epoch of {res['n_batches']} "
+                      f"batches of {res['bs']}, {arch}, {res['device']}, {threads_used} thread(s))")
     return res
