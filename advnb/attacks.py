@@ -7,52 +7,118 @@ Docs: https://advnb.github.io/advnb/attacks.html.md"""
 # %% auto #0
 __all__ = ['attacking', 'fgsm', 'ifgsm', 'random_target', 'least_likely_target', 'pgd', 'attack_dl', 'show_attack']
 
-# %% ../nbs/03_attacks.ipynb #07cacbc9
+# %% ../nbs/03_attacks.ipynb #75657670
+import copy, warnings, weakref
 from contextlib import contextmanager
 import torch
+import torch.fx
 import torch.nn.functional as F
 from torch import nn, Tensor
+from torch.nn.utils.fusion import fuse_conv_bn_weights
 import matplotlib.pyplot as plt
 from fastprogress.fastprogress import progress_bar
 from .core import check_pixels, as_model
 
-# %% ../nbs/03_attacks.ipynb #31e39369
+# %% ../nbs/03_attacks.ipynb #71e9e1f1
 _PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 def _device(model:nn.Module, x:Tensor)->torch.device:
     p = next(model.parameters(), None)
     return p.device if p is not None else x.device
 
-_CL_WEIGHTS_MIN_SIDE = 128
+_CL_MIN_SIDE = 128
 
-def _cl_weights(x:Tensor, fast:bool)->bool:
-    "Whether the fast path also moves the weights to channels_last for images like `x`"
-    return fast and x.ndim == 4 and min(x.shape[-2:]) >= _CL_WEIGHTS_MIN_SIDE
+def _big(x:Tensor, fast:bool)->bool:
+    "Whether the fast path holds images and weights in channels_last for images like `x`"
+    return fast and x.ndim == 4 and min(x.shape[-2:]) >= _CL_MIN_SIDE
+
+def _has_hooks(m:nn.Module)->bool:
+    "Whether any module hook (on `m`'s modules or global) could observe the layers"
+    g = nn.modules.module
+    if g._global_forward_hooks or g._global_forward_pre_hooks or g._global_backward_hooks or g._global_backward_pre_hooks: return True
+    return any(mod._forward_hooks or mod._forward_pre_hooks or mod._backward_hooks or mod._backward_pre_hooks for mod in m.modules())
+
+def _trace_folds(module:nn.Module)->tuple:
+    "A view of `module` in which each conv -> eval batch-norm pair can be swapped for one conv, and those pairs"
+    if not any(isinstance(b, nn.BatchNorm2d) for b in module.modules()): return module, []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter('ignore'); gm = torch.fx.symbolic_trace(module)
+    except Exception:   # not traceable as a whole: recurse into the children of a shallow copy
+        view, pairs = copy.copy(module), []
+        view._modules = dict(module._modules)
+        for k, c in module._modules.items():
+            if c is not None: view._modules[k], p = _trace_folds(c); pairs += p
+        return view, pairs
+    mods, own = dict(gm.named_modules()), {id(o) for o in module.modules()}
+    calls = {}
+    for n in gm.graph.nodes:
+        if n.op == 'call_module': calls[n.target] = calls.get(n.target, 0) + 1
+    pairs = []
+    for node in list(gm.graph.nodes):
+        if node.op != 'call_module' or not isinstance(mods[node.target], nn.BatchNorm2d): continue
+        bn, prev = mods[node.target], node.args[0] if len(node.args) == 1 and not node.kwargs else None
+        if not (isinstance(prev, torch.fx.Node) and prev.op == 'call_module' and type(mods[prev.target]) is nn.Conv2d): continue
+        if len(prev.users) != 1 or calls[prev.target] != 1 or calls[node.target] != 1 or bn.running_mean is None: continue
+        parent, _, name = prev.target.rpartition('.')
+        cont = gm.get_submodule(parent)
+        if id(cont) in own: continue   # never swap layers inside the caller's own modules
+        node.replace_all_uses_with(prev); gm.graph.erase_node(node)
+        pairs.append((cont, name, mods[prev.target], bn))
+    gm.graph.lint(); gm.recompile()
+    return gm, pairs
+
+_fold_cache = weakref.WeakKeyDictionary()
+
+def _fold_view(m:nn.Module)->tuple:
+    "`_trace_folds(m)`, cached while `m`'s modules stay the same objects"
+    sig = tuple((id(o), type(o)) for o in m.modules())
+    hit = _fold_cache.get(m)
+    if hit is None or hit[0] != sig: hit = _fold_cache[m] = (sig, *_trace_folds(m))
+    return hit[1], hit[2]
+
+def _folded_conv(conv:nn.Conv2d, bn:nn.BatchNorm2d, channels_last:bool)->nn.Conv2d:
+    "A copy of `conv` with the eval-mode `bn` after it folded into its weight and bias"
+    f = copy.copy(conv); f._parameters = dict(conv._parameters)
+    w, b = fuse_conv_bn_weights(conv.weight, conv.bias, bn.running_mean, bn.running_var, bn.eps, bn.weight, bn.bias)
+    if channels_last: w = nn.Parameter(w.contiguous(memory_format=torch.channels_last), requires_grad=False)
+    f.weight, f.bias = w.requires_grad_(False), b.requires_grad_(False)
+    return f
 
 @contextmanager
 def attacking(
     model,                    # an `nn.Module` or a fastai `Learner`
-    channels_last:bool=False, # also hold the 4-d weights in `channels_last` for the duration
+    channels_last:bool=False, # hold the 4-d weights in `channels_last` for the duration
+    fold_bn:bool=False,       # run a view with eval-mode batch norms folded into the convolutions before them
 ):
-    "Hold `model` ready for an attack (eval mode, no parameter gradients, optionally channels_last weights); restore it afterwards"
+    "Hold `model` ready for an attack (eval mode, no parameter gradients; optionally folded and channels_last); restore it afterwards"
     m = as_model(model)
     modes = [(mod, mod.training) for mod in m.modules()]
     flags = [(p, p.requires_grad) for p in m.parameters()]
-    moved = []
+    moved, swaps = [], []
     try:
         m.eval()
         for p, _ in flags: p.requires_grad_(False)
+        run = m
+        if fold_bn and not _has_hooks(m):
+            run, pairs = _fold_view(m)
+            with torch.no_grad():
+                for cont, name, conv, bn in pairs:
+                    setattr(cont, name, _folded_conv(conv, bn, channels_last)); swaps.append((cont, name, conv))
         if channels_last:
-            for t in [*m.parameters(), *m.buffers()]:
-                if t.ndim == 4 and t.is_contiguous() and not t.is_contiguous(memory_format=torch.channels_last):
+            fresh = {id(getattr(c, n).weight) for c, n, _ in swaps}
+            for t in [*run.parameters(), *run.buffers()]:
+                if id(t) in fresh or t.ndim != 4: continue
+                if t.is_contiguous() and not t.is_contiguous(memory_format=torch.channels_last):
                     t.data = t.data.contiguous(memory_format=torch.channels_last); moved.append(t)
-        yield m
+        yield run
     finally:
+        for cont, name, conv in swaps: setattr(cont, name, conv)
         for t in moved: t.data = t.data.contiguous()
         for p, f in flags: p.requires_grad_(f)
         for mod, mode in modes: mod.train(mode)
 
-# %% ../nbs/03_attacks.ipynb #9f98a6f8
+# %% ../nbs/03_attacks.ipynb #1074861c
 def _total_loss(loss_fn, logits:Tensor, y:Tensor)->Tensor:
     l = F.cross_entropy(logits, y, reduction='sum') if loss_fn is None else loss_fn(logits, y)
     return l.sum() if l.ndim else l
@@ -62,9 +128,10 @@ def _input_grad(model, x:Tensor, y:Tensor, loss_fn, precision:str)->Tensor:
     x = x.detach().requires_grad_(True)
     with torch.autocast(x.device.type, dtype=_PRECISIONS[precision], enabled=precision != 'fp32'):
         logits = model(x)
-    return torch.autograd.grad(_total_loss(loss_fn, logits.float(), y), x)[0]
+    with torch.autocast(x.device.type, enabled=False):   # loss and backward as AMP does them, whatever the caller's autocast
+        return torch.autograd.grad(_total_loss(loss_fn, logits.float(), y), x)[0]
 
-# %% ../nbs/03_attacks.ipynb #7a64c603
+# %% ../nbs/03_attacks.ipynb #9ebbf653
 def _check_attack(x, y, eps, alpha=None, steps=1, precision='fp32'):
     check_pixels(x, 'x')
     if not isinstance(y, Tensor) or y.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8) or y.numel() != len(x):
@@ -88,10 +155,10 @@ def _fmt(x:Tensor):
 def _prep(m, x, y, fast):
     "`x` and `y` on the model's device; `x` as a fresh (normal, not inference-mode) tensor in the attack's layout"
     dev = _device(m, x)
-    fmt = torch.channels_last if fast and x.ndim == 4 else torch.contiguous_format
+    fmt = torch.channels_last if _big(x, fast) else torch.contiguous_format
     return x.detach().to(dev).clone(memory_format=fmt), y.detach().to(dev).view(-1).long()
 
-# %% ../nbs/03_attacks.ipynb #16390d64
+# %% ../nbs/03_attacks.ipynb #f0306871
 def fgsm(
     model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
     x:Tensor,              # batch of images (N,C,H,W) in [0,1]
@@ -99,18 +166,18 @@ def fgsm(
     eps:float,             # L-inf budget in pixel units
     targeted:bool=False,   # descend the loss of `y` (eq. 6) instead of ascending it (eq. 5)
     loss_fn=None,          # `loss_fn(logits, y)` -> per-example or mean loss; None: cross-entropy
-    fast:bool=True,        # channels_last weights and images (exact; see `attacking`)
+    fast:bool=True,        # channels_last layout for speed (same equations; see "How an attack holds the model")
     precision:str='fp32',  # 'fp32' (exact), or 'bf16'/'fp16' autocast for speed
 )->Tensor:
     "Fast Gradient Sign Method, eq. (5) and (6): `x ± eps·sign(∇x l)`, clipped to [0,1]"
     _check_attack(x, y, eps, precision=precision)
-    with _grad_on(), attacking(model, _cl_weights(x, fast)) as m:
+    with _grad_on(), attacking(model, _big(x, fast), fast) as m:
         x, y = _prep(m, x, y, fast)
         if eps == 0: return x.contiguous()
         g = _input_grad(m, x, y, loss_fn, precision)
         return (x - eps*g.sign() if targeted else x + eps*g.sign()).clamp_(0, 1).contiguous()
 
-# %% ../nbs/03_attacks.ipynb #52c9cbac
+# %% ../nbs/03_attacks.ipynb #6f825d7f
 def _ifgsm_from(m, x, x0, y, eps, alpha, steps, targeted, loss_fn, precision)->Tensor:
     "I-FGSM iterations starting at `x0`, projected onto the eps-ball around `x` and onto [0,1]"
     lo, hi = (x - eps).clamp_(min=0), (x + eps).clamp_(max=1)
@@ -129,18 +196,18 @@ def ifgsm(
     steps:int=10,          # number of iterations
     targeted:bool=False,   # descend the loss of `y` (eq. 10) instead of ascending it (eq. 8)
     loss_fn=None,          # `loss_fn(logits, y)` -> per-example or mean loss; None: cross-entropy
-    fast:bool=True,        # channels_last weights and images (exact; see `attacking`)
+    fast:bool=True,        # channels_last layout for speed (same equations; see "How an attack holds the model")
     precision:str='fp32',  # 'fp32' (exact), or 'bf16'/'fp16' autocast for speed
 )->Tensor:
     "Iterative FGSM, eq. (8) and (10): `steps` signed-gradient steps, each projected onto the eps-ball and [0,1]"
     _check_attack(x, y, eps, alpha, steps, precision)
     alpha = eps/steps if alpha is None else alpha
-    with _grad_on(), attacking(model, _cl_weights(x, fast)) as m:
+    with _grad_on(), attacking(model, _big(x, fast), fast) as m:
         x, y = _prep(m, x, y, fast)
         if eps == 0: return x.contiguous()
         return _ifgsm_from(m, x, x, y, eps, alpha, steps, targeted, loss_fn, precision).contiguous()
 
-# %% ../nbs/03_attacks.ipynb #1234dcf9
+# %% ../nbs/03_attacks.ipynb #90853996
 def random_target(
     y:Tensor,           # true labels, shape (N,)
     n_classes:int,      # number of classes
@@ -162,7 +229,7 @@ def least_likely_target(
     check_pixels(x, 'x')
     with torch.no_grad(), attacking(model) as m: return m(x.to(_device(m, x))).argmin(1)
 
-# %% ../nbs/03_attacks.ipynb #cb0b53d7
+# %% ../nbs/03_attacks.ipynb #195cbf84
 def _per_example_loss(loss_fn, logits:Tensor, y:Tensor)->Tensor:
     if loss_fn is None: return F.cross_entropy(logits, y, reduction='none')
     l = loss_fn(logits, y)
@@ -180,14 +247,14 @@ def pgd(
     targeted:bool=False,   # descend the loss of `y` instead of ascending it
     loss_fn=None,          # `loss_fn(logits, y)` -> per-example (preferred) or mean loss; None: cross-entropy
     seed:int=None,         # seed for the random starts; None uses torch's global generator
-    fast:bool=True,        # channels_last weights and images (exact; see `attacking`)
+    fast:bool=True,        # channels_last layout for speed (same equations; see "How an attack holds the model")
     precision:str='fp32',  # 'fp32' (exact), or 'bf16'/'fp16' autocast for speed
 )->Tensor:
     "Projected gradient descent: I-FGSM from uniform random starts in the eps-ball, best of `restarts` per image"
     _check_attack(x, y, eps, alpha, steps, precision)
     if not isinstance(restarts, int) or restarts < 1: raise ValueError(f"`restarts` must be an int >= 1, got {restarts!r}")
     alpha = 2.5*eps/steps if alpha is None else alpha
-    with _grad_on(), attacking(model, _cl_weights(x, fast)) as m:
+    with _grad_on(), attacking(model, _big(x, fast), fast) as m:
         x, y = _prep(m, x, y, fast)
         if eps == 0: return x.contiguous()
         gen = torch.Generator(x.device).manual_seed(seed) if seed is not None else None
@@ -208,7 +275,7 @@ def pgd(
             best_ok, best_loss = best_ok | ok, torch.where(better, loss, best_loss)
         return best.contiguous()
 
-# %% ../nbs/03_attacks.ipynb #b858b9bc
+# %% ../nbs/03_attacks.ipynb #3984e42b
 def attack_dl(
     model,                 # classifier (`nn.Module` or `Learner`)
     dl,                    # iterable of `(x, y)` pixel-space batches, e.g. `dls[2]`
@@ -230,7 +297,7 @@ def attack_dl(
     if not xs: raise ValueError("`dl` yielded no batches")
     return torch.cat(xs), torch.cat(ys)
 
-# %% ../nbs/03_attacks.ipynb #b36e9ab9
+# %% ../nbs/03_attacks.ipynb #deb92662
 def _img(t:Tensor):
     t = t.detach().float().cpu().clamp(0, 1)
     return (t[0], 'gray') if t.shape[0] == 1 else (t.permute(1, 2, 0), None)

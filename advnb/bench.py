@@ -7,17 +7,18 @@ Docs: https://advnb.github.io/advnb/bench.html.md"""
 # %% auto #0
 __all__ = ['bench_sections', 'peak_memory_mb', 'bench_attacks', 'bench_section', 'run_bench', 'bench_cli']
 
-# %% ../nbs/08_bench.ipynb #aba66b5b
+# %% ../nbs/08_bench.ipynb #6bec5aa3
 import os, time, copy, threading, statistics, ctypes, platform
+from contextlib import ExitStack
 import torch
 import torch.nn.functional as F
 from torch import nn
 from fastcore.script import call_parse
 from .core import seed_everything
 from .models import classifier
-from .attacks import fgsm, ifgsm, _cl_weights
+from .attacks import fgsm, ifgsm, attacking, _big
 
-# %% ../nbs/08_bench.ipynb #8a4ae82a
+# %% ../nbs/08_bench.ipynb #c95f760f
 def _sync(device:torch.device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
@@ -53,7 +54,7 @@ def peak_memory_mb(
     finally: done.set(); t.join()
     return max(peak[0], _rss_mb()) - base
 
-# %% ../nbs/08_bench.ipynb #fcf779df
+# %% ../nbs/08_bench.ipynb #9e8a8203
 def _loss_grad_loop(model, x, y, steps, precision='fp32'):
     "The floor: `steps` forward+backward passes to the input, nothing else"
     dt = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}[precision]
@@ -95,7 +96,7 @@ def _peers(model, x, y, eps, alpha, steps, n_out, device, peers):
         except ImportError: pass
     return out
 
-# %% ../nbs/08_bench.ipynb #3c200a6d
+# %% ../nbs/08_bench.ipynb #1d60d66b
 def bench_attacks(
     arch:str='resnet50',   # torchvision architecture (random weights)
     size:int=224,          # image side in pixels
@@ -123,14 +124,17 @@ def bench_attacks(
         g = torch.Generator().manual_seed(seed)
         x = torch.rand(batch, channels, size, size, generator=g).to(dev)
         y = torch.randint(0, n_out, (batch,), generator=g).to(dev)
-        fmodel = copy.deepcopy(model).requires_grad_(False)   # held as advnb holds it during an attack
-        if _cl_weights(x, True): fmodel.to(memory_format=torch.channels_last)
-        xf = x.contiguous(memory_format=torch.channels_last)
-        def floor(precision='fp32'): _loss_grad_loop(fmodel, xf, y, steps, precision)
+        big, stack = _big(x, True), ExitStack()
+        xf = x.contiguous(memory_format=torch.channels_last) if big else x
+        fview = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=True))   # prepared once, as advnb runs it
+        uview = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=False))
+        def floor(precision='fp32'): _loss_grad_loop(fview, xf, y, steps, precision)
+        def unfolded(): _loss_grad_loop(uview, xf, y, steps)
         def plain(): _loss_grad_loop(model, x, y, steps)
         res_out = {}
         def keep(name, f): return lambda: res_out.__setitem__(name, f())
         methods = {f'floor ({steps} passes, advnb layout)': floor,
+                   f'floor without BN folding': unfolded,
                    f'plain loop ({steps} passes, model as given)': plain,
                    'advnb fgsm': keep('fgsm', lambda: fgsm(model, x, y, eps)),
                    f'advnb ifgsm {steps} steps': keep('ifgsm', lambda: ifgsm(model, x, y, eps, alpha=alpha, steps=steps))}
@@ -161,9 +165,11 @@ def bench_attacks(
             res['memory_ifgsm_mb'] = peak_memory_mb(methods[f'advnb ifgsm {steps} steps'], dev)
         if verbose: _print_attacks(res, fl)
         return res
-    finally: torch.set_num_threads(old_threads)
+    finally:
+        if 'stack' in locals(): stack.close()
+        torch.set_num_threads(old_threads)
 
-# %% ../nbs/08_bench.ipynb #95c86678
+# %% ../nbs/08_bench.ipynb #36745696
 def _attacks_line(res:dict)->str:
     return f"attacks: vs_floor={res['vs_floor']:.3f} vs_torchattacks={res['vs_torchattacks']:.3f}"
 
@@ -179,7 +185,7 @@ def _print_attacks(res:dict, floor_s:float):
         print(f"peak memory added: floor {res['memory_floor_mb']:.0f} MiB, advnb ifgsm {res['memory_ifgsm_mb']:.0f} MiB "
               f"({res['memory_ifgsm_mb']/max(res['memory_floor_mb'], 1e-9):.2f}x)")
 
-# %% ../nbs/08_bench.ipynb #1d264f4c
+# %% ../nbs/08_bench.ipynb #5077cbed
 bench_sections = {}
 
 def bench_section(
@@ -208,7 +214,7 @@ def run_bench(
     print('\n'.join(lines[n] for n in order))
     return [lines[n] for n in order]
 
-# %% ../nbs/08_bench.ipynb #f7fade71
+# %% ../nbs/08_bench.ipynb #16b6488e
 @call_parse
 def bench_cli(
     arch:str='resnet50',   # torchvision architecture to time (random weights)

@@ -11,8 +11,7 @@ __all__ = ['THREATS', 'ATTACKS', 'LOSSES', 'CURVE_EPS', 'margin_loss', 'Squeezer
            'check_transfer', 'check_steps', 'check_gradients', 'Evaluation', 'evaluate', 'sanity_checks', 'cam_layer',
            'grad_cam', 'show_grad_cam', 'cam_shift', 'plot_eps_curves']
 
-# %% ../nbs/06_evaluate.ipynb #583abd91
-import math
+# %% ../nbs/06_evaluate.ipynb #6ea17d37
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 import numpy as np
@@ -25,7 +24,7 @@ from torchvision.models.resnet import BasicBlock, Bottleneck
 from .core import check_pixels, as_model
 from .attacks import fgsm, ifgsm, pgd, random_target
 
-# %% ../nbs/06_evaluate.ipynb #59321718
+# %% ../nbs/06_evaluate.ipynb #d3f74ca2
 def margin_loss(
     logits:Tensor,             # (N, n_classes) model outputs
     y:Tensor,                  # (N,) labels: true labels (untargeted) or targets (targeted)
@@ -42,7 +41,7 @@ def margin_loss(
     if reduction in ('mean', 'sum'): return getattr(m, reduction)()
     raise ValueError(f"`reduction` must be 'none', 'mean' or 'sum', got {reduction!r}")
 
-# %% ../nbs/06_evaluate.ipynb #470d6650
+# %% ../nbs/06_evaluate.ipynb #09ea1229
 class Squeezer(nn.Module):
     "Base class of the feature-squeezing preprocessors: pixel-space images in, pixel-space images out"
 
@@ -61,7 +60,7 @@ class BitDepth(Squeezer):
 
     def extra_repr(self): return f"bits={self.bits}"
 
-# %% ../nbs/06_evaluate.ipynb #340fbb33
+# %% ../nbs/06_evaluate.ipynb #757eb801
 class MedianSmooth(Squeezer):
     "Median of each pixel's `k`x`k` neighbourhood, per channel, with reflected borders"
     def __init__(self,
@@ -79,7 +78,7 @@ class MedianSmooth(Squeezer):
 
     def extra_repr(self): return f"k={self.k}"
 
-# %% ../nbs/06_evaluate.ipynb #648c114c
+# %% ../nbs/06_evaluate.ipynb #7220814a
 class BPDA(nn.Module):
     "Forward through `defence`, backward as the identity (Athalye et al. 2018)"
     def __init__(self,
@@ -92,7 +91,7 @@ class BPDA(nn.Module):
         with torch.no_grad(): out = self.defence(x)
         return out.detach() + (x - x.detach())
 
-# %% ../nbs/06_evaluate.ipynb #e53b4549
+# %% ../nbs/06_evaluate.ipynb #42a70ba0
 def split_defence(
     model, # an nn.Module or Learner, defended or not
 )->tuple:
@@ -108,7 +107,7 @@ def split_defence(
             return (m[0] if i == 1 else m[:i]), (rest[0] if len(rest) == 1 else rest)
     return None, m
 
-# %% ../nbs/06_evaluate.ipynb #3ad4191e
+# %% ../nbs/06_evaluate.ipynb #aff3bf45
 THREATS = {
     'oblivious': "attack the classifier alone, then apply the defence (the paper's setting)",
     'whitebox':  "attack the defended model end to end",
@@ -134,7 +133,7 @@ def threat_pairs(
                                  "pass `defence=` (a purifier or squeezer) or a defended model")
     return {t: avail[t] for t in threats}
 
-# %% ../nbs/06_evaluate.ipynb #322d845a
+# %% ../nbs/06_evaluate.ipynb #c538352c
 ATTACKS = ('fgsm', 'ifgsm', 'pgd', 'targeted')
 LOSSES = {'ce': None, 'margin': margin_loss}
 
@@ -168,7 +167,7 @@ def collect(
     order = idx.argsort()
     return check_pixels(x[order].float(), 'data images'), y[order]
 
-# %% ../nbs/06_evaluate.ipynb #6f698721
+# %% ../nbs/06_evaluate.ipynb #3e4f335f
 def _device(m:nn.Module):
     p = next(m.parameters(), None)
     if p is None: p = next(m.buffers(), None)
@@ -222,7 +221,7 @@ def attack_batch(
     t = random_target(y.cpu(), n_classes, seed=seed).to(dev)
     return ifgsm(m, x, t, eps, alpha=a, steps=steps, targeted=True, loss_fn=loss_fn), t
 
-# %% ../nbs/06_evaluate.ipynb #71ab1a40
+# %% ../nbs/06_evaluate.ipynb #d5eabda6
 def attack_correct(
     attacked,             # model the attacker differentiates
     scored,               # model whose predictions are scored
@@ -244,7 +243,7 @@ def attack_correct(
             if t is not None: hit.append(p == t.cpu())
     return torch.cat(correct), (torch.cat(hit) if hit else None)
 
-# %% ../nbs/06_evaluate.ipynb #036e9263
+# %% ../nbs/06_evaluate.ipynb #ef8953b9
 CURVE_EPS = (0., 0.002, 0.004, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64)
 
 def eps_curve(
@@ -272,12 +271,14 @@ def eps_curve(
     known = known or {}
     for e in eps:
         if e in known: a = float(known[e])
-        else: a = attack_correct(attacked, scored, x, y, attack, e, bs=bs, seed=seed, loss_fn=LOSSES[loss], n_classes=n_classes, **kw)[0].double().mean().item()
+        else:
+            ok = attack_correct(attacked, scored, x, y, attack, e, bs=bs, seed=seed, loss_fn=LOSSES[loss], n_classes=n_classes, **kw)[0]
+            a = ok.double().mean().item()
         rows.append(dict(eps=e, accuracy=a, chance=1/n_classes, attack=attack, loss=loss, threat=threat, n=len(y)))
         if stop_at_chance and rows[-1]['accuracy'] <= 1/n_classes: break
     return pd.DataFrame(rows)
 
-# %% ../nbs/06_evaluate.ipynb #361516b5
+# %% ../nbs/06_evaluate.ipynb #8a439957
 def transfer_matrix(
     models:dict,          # name -> model (module or Learner)
     data,                 # test DataLoader or (x, y) pair
@@ -305,7 +306,7 @@ def transfer_matrix(
     df.attrs.update(clean=clean, eps=eps, attack=attack, loss=loss, n=len(y))
     return df
 
-# %% ../nbs/06_evaluate.ipynb #ac5cde6c
+# %% ../nbs/06_evaluate.ipynb #0f82d2a8
 @dataclass
 class Check:
     "One sanity check: name, verdict (None: skipped), the numbers behind it and the rule applied"
@@ -326,7 +327,7 @@ def checks_frame(
     "A table of checks: check, result, passed, numbers, rule"
     return pd.DataFrame([dict(check=c.name, result=c.result, passed=c.passed, numbers=_fmt(c.numbers), rule=c.rule) for c in checks])
 
-# %% ../nbs/06_evaluate.ipynb #c436b3bd
+# %% ../nbs/06_evaluate.ipynb #92e880bb
 def check_iterative(
     single:float,     # accuracy under the single-step attack (FGSM)
     iterative:dict,   # name -> accuracy under each iterative attack
@@ -379,7 +380,7 @@ def check_steps(
     return Check('doubling steps stable', abs(acc - acc_double) <= tol, dict(steps=steps, accuracy=acc, accuracy_2x=acc_double),
                  f"|accuracy(2×steps) − accuracy(steps)| ≤ {tol}")
 
-# %% ../nbs/06_evaluate.ipynb #6a768751
+# %% ../nbs/06_evaluate.ipynb #4855e3c2
 def check_gradients(
     model,                # the model the white-box attacker differentiates
     x:Tensor, y:Tensor,   # pixel images and labels
@@ -402,7 +403,7 @@ def check_gradients(
     return Check('non-zero gradients', frac >= min_frac, dict(nonzero_frac=frac),
                  f"share of examples with a non-zero finite input gradient ≥ {min_frac}")
 
-# %% ../nbs/06_evaluate.ipynb #a0749144
+# %% ../nbs/06_evaluate.ipynb #ac5b177a
 @dataclass
 class Evaluation:
     "What `evaluate` measured: tidy tables and the configuration they came from"
@@ -433,7 +434,7 @@ class Evaluation:
         return (f"Evaluation(n={c.get('n')}, eps={c.get('eps')}, threats={c.get('threats')}, "
                 f"clean={self.accuracy('clean', '-', '-'):.3f}, worst case={self.accuracy('worst case', 'any', 'all'):.3f})")
 
-# %% ../nbs/06_evaluate.ipynb #6bad8a20
+# %% ../nbs/06_evaluate.ipynb #35ef9791
 def _row(threat, loss, attack, ok, hit=None):
     return dict(threat=threat, loss=loss, attack=attack, accuracy=ok.double().mean().item(),
                 success=(hit.double().mean().item() if hit is not None else float('nan')), n=len(ok))
@@ -489,7 +490,7 @@ def evaluate(
     if checks: ev.checks = checks_frame(_run_checks(ev, pairs, x, y, eps, transfer_from, tol, kw))
     return ev
 
-# %% ../nbs/06_evaluate.ipynb #1c9100a8
+# %% ../nbs/06_evaluate.ipynb #5a169ffd
 def _run_checks(ev, pairs, x, y, eps, transfer_from, tol, kw)->list:
     ct = 'whitebox' if 'whitebox' in pairs else next(iter(pairs))
     att, sc = pairs[ct]
@@ -501,12 +502,13 @@ def _run_checks(ev, pairs, x, y, eps, transfer_from, tol, kw)->list:
     single, it = acc(ct, 'fgsm'), {a: acc(ct, a) for a in ('ifgsm', 'pgd')}
     sources = {t: acc(t, 'ifgsm', attacked=pairs[t][0]) for t in pairs if t != ct}
     for name, m in (transfer_from or {}).items():
-        sources[name] = float(m) if isinstance(m, (int, float)) else acc(f'from {name}', 'ifgsm', attacked=as_model(m))
+        is_model = isinstance(m, nn.Module) or hasattr(m, 'model')
+        sources[name] = acc(f'from {name}', 'ifgsm', attacked=as_model(m)) if is_model else float(m)
     return [check_iterative(single, it, tol), check_monotonic(ev.curve, tol), check_chance(ev.curve, nc, tol),
             check_transfer(it['ifgsm'], sources, tol), check_gradients(att, x, y, bs=kw['bs']),
             check_steps(it['ifgsm'], acc(ct, 'ifgsm', steps=2*kw['steps']), kw['steps'], max(tol, 0.03))]
 
-# %% ../nbs/06_evaluate.ipynb #c58f4cc1
+# %% ../nbs/06_evaluate.ipynb #4b96cbfd
 def sanity_checks(
     model,              # classifier or defended model (module or Learner)
     data,               # test DataLoader or (x, y) pair
@@ -517,7 +519,7 @@ def sanity_checks(
     kwargs = {**dict(attacks=('fgsm', 'ifgsm'), losses=('ce',), curve=False), **kwargs, 'checks': True}
     return evaluate(model, data, eps, **kwargs).checks
 
-# %% ../nbs/06_evaluate.ipynb #525d49d2
+# %% ../nbs/06_evaluate.ipynb #10e449a3
 def _cam_candidates(m:nn.Module)->list:
     mods = list(m.modules())
     return [c for c in mods if isinstance(c, (BasicBlock, Bottleneck))] or [c for c in mods if isinstance(c, nn.Conv2d)]
@@ -562,7 +564,7 @@ def grad_cam(
     cam = F.interpolate(cam, size=x.shape[-2:], mode='bilinear', align_corners=False)[:,0]
     return (cam/cam.flatten(1).amax(1).clamp_min(1e-12)[:,None,None]).cpu()
 
-# %% ../nbs/06_evaluate.ipynb #87ed1365
+# %% ../nbs/06_evaluate.ipynb #89731649
 def show_grad_cam(
     model,                   # classifier (module or Learner)
     x:Tensor,                # clean pixel images (N,C,H,W)
@@ -591,7 +593,7 @@ def show_grad_cam(
     fig.tight_layout()
     return fig
 
-# %% ../nbs/06_evaluate.ipynb #46a2d050
+# %% ../nbs/06_evaluate.ipynb #765bad58
 def cam_shift(
     model,                    # classifier (module or Learner)
     x:Tensor, x_adv:Tensor,   # clean and adversarial pixel images
@@ -601,7 +603,7 @@ def cam_shift(
     a, b = grad_cam(model, x, layer=layer).flatten(1), grad_cam(model, x_adv, layer=layer).flatten(1)
     return F.cosine_similarity(a, b, dim=1, eps=1e-12)
 
-# %% ../nbs/06_evaluate.ipynb #3e829ab3
+# %% ../nbs/06_evaluate.ipynb #4f049c7f
 def plot_eps_curves(
     curves:dict,        # label -> DataFrame from `eps_curve` (columns eps, accuracy, chance)
     ax=None,            # matplotlib axes; None makes a figure

@@ -9,7 +9,7 @@ __all__ = ['paper_cols', 'RunConfig', 'config_from_dict', 'atomic_write', 'Resul
            'pct', 'Unavailable', 'Runner', 'write_report', 'reproduce_parser', 'parse_config', 'reproduce',
            'reproduce_cli']
 
-# %% ../nbs/07_experiments.ipynb #231c561a
+# %% ../nbs/07_experiments.ipynb #5cafe758
 import argparse, dataclasses, hashlib, json, os, platform, sys, time, tempfile, traceback, warnings
 from dataclasses import dataclass, field, asdict
 from pathlib import Path
@@ -17,7 +17,7 @@ import torch
 import pandas as pd
 from .core import seed_everything, default_device
 
-# %% ../nbs/07_experiments.ipynb #73652ab5
+# %% ../nbs/07_experiments.ipynb #3268a1fd
 @dataclass
 class RunConfig:
     "Everything a reproduction run depends on; its hash keeps results of different configs apart"
@@ -32,11 +32,12 @@ class RunConfig:
     n_per_class:int|tuple|None = None                            # images per class: (train, valid, test) or a total (None: all)
     max_test:int|None = None                                     # cap on test images (None: whole test split)
     ifgsm_steps:int = 10                                         # I-FGSM iterations
+    defence_eps:tuple = (0.002, 0.02)                            # ε range both defences train on (drawn per batch)
     adv_epochs:int = 2                                           # adversarial fine-tuning epochs
     adv_fraction:float = 0.5                                     # share of each batch replaced by FGSM images
     purifier_epochs:int = 3                                      # purifier training epochs
     purifier_width:float = 0.5                                   # purifier width multiplier
-    study_epochs:tuple = (1, 2, 4)                               # purifier study: training epochs
+    study_epochs:tuple = (1, 2, 3)                               # purifier study: training epochs
     study_widths:tuple = (0.25, 0.5, 1.0)                        # purifier study: width multipliers
     curve_eps:tuple = (0.0, 0.002, 0.004, 0.01, 0.02, 0.05, 0.1) # FGSM accuracy-vs-eps plot
     seed:int = 42                                                # seed for data split, init and attacks
@@ -56,7 +57,7 @@ class RunConfig:
 
 def _hash(d)->str: return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
-# %% ../nbs/07_experiments.ipynb #91402508
+# %% ../nbs/07_experiments.ipynb #7a99b441
 _archs_ok = None
 def _fields(): return {f.name: f for f in dataclasses.fields(RunConfig)}
 
@@ -88,6 +89,8 @@ def _validate(cfg:RunConfig, source:str='config'):
     for d in cfg.datasets:
         if d not in ('ct', 'histology') and not Path(d).is_dir():
             raise ValueError(f"{source}: unknown dataset {d!r}; use 'ct', 'histology' or a folder with one sub-folder per class")
+    if len(cfg.defence_eps) != 2 or not 0 <= cfg.defence_eps[0] <= cfg.defence_eps[1] <= 1:
+        raise ValueError(f"{source}: defence_eps must be a (low, high) range in [0,1], got {cfg.defence_eps}")
     for e in cfg.eps + cfg.curve_eps:
         if not 0 <= float(e) <= 1: raise ValueError(f"{source}: eps {e} is outside [0,1] (pixel units)")
     for k in ('size', 'bs', 'epochs', 'ifgsm_steps', 'purifier_epochs'):
@@ -95,7 +98,7 @@ def _validate(cfg:RunConfig, source:str='config'):
     if cfg.size % 16: raise ValueError(f"{source}: size must be divisible by 16 (the purifier halves it four times), got {cfg.size}")
     if not 0 < cfg.adv_fraction <= 1: raise ValueError(f"{source}: adv_fraction must be in (0,1], got {cfg.adv_fraction}")
 
-# %% ../nbs/07_experiments.ipynb #a65eb042
+# %% ../nbs/07_experiments.ipynb #571e0812
 def atomic_write(path:Path, data:bytes|str):
     "Write `data` to `path` so that readers see the old file or the new one, never a partial one"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,7 +148,7 @@ class ResultStore:
 
     def frame(self)->pd.DataFrame: return pd.DataFrame(list(self.rows.values()))
 
-# %% ../nbs/07_experiments.ipynb #bb05e74e
+# %% ../nbs/07_experiments.ipynb #fc85ad95
 class Cache:
     "Files of computed artifacts, named by what they depend on; corrupt ones are rebuilt"
     def __init__(self, folder:Path, log=print): self.folder, self.log = Path(folder)/'cache', log
@@ -169,7 +172,7 @@ class Cache:
         atomic_write(p, buf.getvalue())
         return obj
 
-# %% ../nbs/07_experiments.ipynb #a7e4775f
+# %% ../nbs/07_experiments.ipynb #f612ffcc
 paper_cols = ['Data', 'Backbone', 'Pretrained', 'No attack', 'FGSM', 'I-FGSM', 'Adversarial training',
               'Preprocessing data', 'Adv. training, white-box FGSM', 'Adv. training, white-box I-FGSM',
               'Preprocessing, white-box FGSM', 'Preprocessing, white-box I-FGSM', 'Preprocessing, BPDA I-FGSM']
@@ -202,7 +205,7 @@ def to_markdown(df:pd.DataFrame)->str:
     lines += ['| ' + ' | '.join(fmt(v) for v in r) + ' |' for r in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/07_experiments.ipynb #218bd7b4
+# %% ../nbs/07_experiments.ipynb #84ec5a26
 from .data import get_dls
 from .models import classifier_learner, count_params
 from .attacks import fgsm, ifgsm, show_attack
@@ -211,7 +214,7 @@ from .purifier import train_purifier, Purified, purifier_study
 from .attacks import attack_dl
 from .evaluate import predict, attack_correct, threat_pairs, transfer_matrix, sanity_checks
 
-# %% ../nbs/07_experiments.ipynb #95cfef2e
+# %% ../nbs/07_experiments.ipynb #93ccd327
 def pct(
     model:torch.nn.Module, # classifier taking pixel images
     x:torch.Tensor,        # images (N,C,H,W) in [0,1]
@@ -222,7 +225,7 @@ def pct(
 
 def _ifgsm_alpha(eps, steps): return 2.5 * eps / steps
 
-# %% ../nbs/07_experiments.ipynb #30a47cf7
+# %% ../nbs/07_experiments.ipynb #1faf270f
 class Unavailable(Exception):
     "Raised for a grid row that needs what this machine cannot get (offline data or weights)"
 
@@ -283,9 +286,9 @@ class Runner:
                               model=key, attack=name, eps=eps, n=len(y), **kw)
 
     def adv_trained(self, dls, learn, key, eps):
-        "The classifier fine-tuned with FGSM adversarial training at `eps` (cached)"
+        "The classifier fine-tuned with FGSM adversarial training, ε drawn from `eps` (cached)"
         def make():
-            self.log(f"adversarial training at eps={eps}: {self.cfg.adv_epochs} epochs")
+            self.log(f"adversarial training, eps in {eps}: {self.cfg.adv_epochs} epochs")
             seed_everything(self.cfg.seed)
             cb = AdvTrainCallback(fgsm, eps=eps, frac=self.cfg.adv_fraction)
             learn.fit(self.cfg.adv_epochs, self.cfg.lr, cbs=cb)
@@ -293,11 +296,12 @@ class Runner:
         return self.cache.get('adv_trained', make, model=key, eps=eps, epochs=self.cfg.adv_epochs, frac=self.cfg.adv_fraction)
 
     def purifier(self, dls, clf, key, eps):
-        "A purifier trained on FGSM images at `eps` made on the fly on `clf` (cached)"
+        "A purifier trained on FGSM images made on the fly on `clf`, ε drawn from `eps` (cached)"
         c = self.cfg
         def make():
-            self.log(f"training the purifier at eps={eps}: {c.purifier_epochs} epochs, width {c.purifier_width}")
-            return train_purifier(dls, clf, epochs=c.purifier_epochs, width=c.purifier_width, eps=eps, seed=c.seed).model.cpu()
+            self.log(f"training the purifier, eps in {eps}: {c.purifier_epochs} epochs, width {c.purifier_width}")
+            return train_purifier(dls, clf, epochs=c.purifier_epochs, width=c.purifier_width, eps=eps,
+                                  valid_eps=max(eps), seed=c.seed).model.cpu()
         return self.cache.get('purifier', make, model=key, eps=eps, epochs=c.purifier_epochs, width=c.purifier_width)
 
     def cell(self, dls, data, arch, pretrained, eps, learn, x, y)->dict:
@@ -311,13 +315,13 @@ class Runner:
                    **{'No attack': pct(clf, x, y), 'FGSM': pct(clf, x_fgsm, y), 'I-FGSM': pct(clf, x_ifgsm, y)})
         white = lambda att, sc, a: 100 * attack_correct(att, sc, x, y, a, eps, bs=c.bs, steps=c.ifgsm_steps)[0].double().mean().item()
         adv = self._learner(dls, arch, pretrained, weights=_state(clf))
-        adv.model.load_state_dict(self.adv_trained(dls, adv, key, eps))
+        adv.model.load_state_dict(self.adv_trained(dls, adv, key, tuple(c.defence_eps)))
         adv_m = adv.model.eval()
         row['Adversarial training'] = pct(adv_m, x_fgsm, y)
         row['Adv. training, clean'] = pct(adv_m, x, y)
         row['Adv. training, white-box FGSM'] = white(adv_m, adv_m, 'fgsm')
         row['Adv. training, white-box I-FGSM'] = white(adv_m, adv_m, 'ifgsm')
-        defended = Purified(self.purifier(dls, clf, key, eps).to(self.device), clf).eval()
+        defended = Purified(self.purifier(dls, clf, key, tuple(c.defence_eps)).to(self.device), clf).eval()
         row['Preprocessing data'] = pct(defended, x_fgsm, y)
         row['Preprocessing, clean'] = pct(defended, x, y)
         pairs = threat_pairs(defended, threats=['whitebox', 'bpda'])
@@ -341,7 +345,8 @@ class Runner:
         cell = f'study|{data}|{arch}|{pretrained}|{eps}'
         if any(k.startswith(cell) for k in self.store.rows): return
         self.log(f"purifier study on {arch}: widths {c.study_widths}, epochs {c.study_epochs}, eps={eps}")
-        df = purifier_study(dls, clf, widths=c.study_widths, epochs=c.study_epochs, eps=eps, dl=dls[2], seed=c.seed)
+        df = purifier_study(dls, clf, widths=c.study_widths, epochs=c.study_epochs, eps=eps, train_eps=tuple(c.defence_eps),
+                            dl=dls[2], seed=c.seed)
         for r in df.to_dict('records'):
             self.store.add(f"{cell}|{r['width']}|{r['epochs']}", dict(kind='study', Data=str(data), Backbone=arch, Pretrained=bool(pretrained),
                            eps=float(eps), **{k: (v*100 if k.startswith('acc') and v is not None else v) for k, v in r.items()},
@@ -438,7 +443,7 @@ def _check_writable(out:Path):
         probe = out/'.advnb-write-test'; probe.write_text('ok'); probe.unlink()
     except OSError as e: raise PermissionError(f"output folder {out} is not writable ({e.strerror or e}); choose another with --out") from None
 
-# %% ../nbs/07_experiments.ipynb #d9b4344d
+# %% ../nbs/07_experiments.ipynb #7a804e36
 _names = {0.004: 'table_I', 0.01: 'table_II'}
 _titles = {'table_I': 'Table I', 'table_II': 'Table II'}
 
@@ -528,7 +533,7 @@ def write_report(
     md += ["## Run log\n", "```json", json.dumps({k: log[k] for k in ('versions', 'platform', 'invocations')}, indent=1, default=str), "```"]
     atomic_write(out/'report.md', '\n'.join(md) + '\n')
 
-# %% ../nbs/07_experiments.ipynb #27f7fe32
+# %% ../nbs/07_experiments.ipynb #467e2727
 def _to_bool(v):
     s = str(v).lower()
     if s in ('1', 'true', 'yes', 'y'): return True

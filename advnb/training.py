@@ -7,7 +7,7 @@ Docs: https://advnb.github.io/advnb/adversarial_training.html.md"""
 # %% auto #0
 __all__ = ['get_attack', 'draw_eps', 'AdvTrainCallback', 'bench_adv_training']
 
-# %% ../nbs/04_adversarial_training.ipynb #e8177267
+# %% ../nbs/04_adversarial_training.ipynb #ed60defb
 import time
 import fastai.callback.schedule, fastai.callback.progress  # Learner.fit_one_cycle, Learner.no_bar
 import torch
@@ -15,12 +15,11 @@ from torch import nn, Tensor
 from fastcore.basics import patch, store_attr
 from fastai.learner import Learner
 from fastai.callback.core import Callback, CancelValidException
-from fastai.callback.fp16 import MixedPrecision
 from .core import as_model, check_pixels
 from . import attacks
 from .attacks import fgsm, attacking
 
-# %% ../nbs/04_adversarial_training.ipynb #50712660
+# %% ../nbs/04_adversarial_training.ipynb #c8530141
 _ATTACKS = ('fgsm', 'ifgsm', 'pgd')
 
 def get_attack(
@@ -43,7 +42,7 @@ def draw_eps(
         raise ValueError(f"`eps` must be a number in [0,1] (pixel units) or a (low, high) range, got {eps!r}")
     return float(eps)
 
-# %% ../nbs/04_adversarial_training.ipynb #c9b42d2c
+# %% ../nbs/04_adversarial_training.ipynb #25968174
 class AdvTrainCallback(Callback):
     "Mix adversarial images, made on the fly by the trained model and/or frozen `models`, into each training batch"
     run_valid, order = False, -5
@@ -95,7 +94,7 @@ class AdvTrainCallback(Callback):
         x, y = self.adversarial_batch(self.x, self.y)
         self.learn.xb, self.learn.yb = (x,), (y,)
 
-# %% ../nbs/04_adversarial_training.ipynb #8495bdfb
+# %% ../nbs/04_adversarial_training.ipynb #ee1967cc
 @patch
 def adversarial(self:Learner,
     attack=fgsm,          # attack function like `advnb.attacks.fgsm`, or 'fgsm', 'ifgsm', 'pgd'
@@ -112,7 +111,7 @@ def adversarial(self:Learner,
     self.add_cb(cb)
     return self
 
-# %% ../nbs/04_adversarial_training.ipynb #18529c86
+# %% ../nbs/04_adversarial_training.ipynb #bef67520
 class _TrainTimer(Callback):
     "Time the training phase of each epoch and skip validation"
     order = 100
