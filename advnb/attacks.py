@@ -7,7 +7,7 @@ Docs: https://advnb.github.io/advnb/attacks.html.md"""
 # %% auto #0
 __all__ = ['attacking', 'fgsm', 'ifgsm', 'random_target', 'least_likely_target', 'pgd', 'attack_dl', 'show_attack']
 
-# %% ../nbs/03_attacks.ipynb #75657670
+# %% ../nbs/03_attacks.ipynb #ade62a3e
 import copy, warnings, weakref
 from contextlib import contextmanager
 import torch
@@ -19,18 +19,18 @@ import matplotlib.pyplot as plt
 from fastprogress.fastprogress import progress_bar
 from .core import check_pixels, as_model
 
-# %% ../nbs/03_attacks.ipynb #71e9e1f1
+# %% ../nbs/03_attacks.ipynb #ba7cd7dd
 _PRECISIONS = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}
 
 def _device(model:nn.Module, x:Tensor)->torch.device:
     p = next(model.parameters(), None)
     return p.device if p is not None else x.device
 
-_CL_MIN_SIDE = 128
+_FAST_MIN_PIXELS = 2**18
 
 def _big(x:Tensor, fast:bool)->bool:
-    "Whether the fast path holds images and weights in channels_last for images like `x`"
-    return fast and x.ndim == 4 and min(x.shape[-2:]) >= _CL_MIN_SIDE
+    "Whether the fast path (folded batch norms, channels_last) is taken for a batch like `x`"
+    return fast and x.ndim == 4 and x.shape[0] * x.shape[-2] * x.shape[-1] >= _FAST_MIN_PIXELS
 
 def _has_hooks(m:nn.Module)->bool:
     "Whether any module hook (on `m`'s modules or global) could observe the layers"
@@ -118,7 +118,7 @@ def attacking(
         for p, f in flags: p.requires_grad_(f)
         for mod, mode in modes: mod.train(mode)
 
-# %% ../nbs/03_attacks.ipynb #1074861c
+# %% ../nbs/03_attacks.ipynb #f5e30dc7
 def _total_loss(loss_fn, logits:Tensor, y:Tensor)->Tensor:
     l = F.cross_entropy(logits, y, reduction='sum') if loss_fn is None else loss_fn(logits, y)
     return l.sum() if l.ndim else l
@@ -131,7 +131,7 @@ def _input_grad(model, x:Tensor, y:Tensor, loss_fn, precision:str)->Tensor:
     with torch.autocast(x.device.type, enabled=False):   # loss and backward as AMP does them, whatever the caller's autocast
         return torch.autograd.grad(_total_loss(loss_fn, logits.float(), y), x)[0]
 
-# %% ../nbs/03_attacks.ipynb #9ebbf653
+# %% ../nbs/03_attacks.ipynb #deaf07ea
 def _check_attack(x, y, eps, alpha=None, steps=1, precision='fp32'):
     check_pixels(x, 'x')
     if not isinstance(y, Tensor) or y.dtype not in (torch.int64, torch.int32, torch.int16, torch.uint8) or y.numel() != len(x):
@@ -153,12 +153,14 @@ def _fmt(x:Tensor):
     return torch.channels_last if x.ndim == 4 and x.is_contiguous(memory_format=torch.channels_last) else torch.contiguous_format
 
 def _prep(m, x, y, fast):
-    "`x` and `y` on the model's device; `x` as a fresh (normal, not inference-mode) tensor in the attack's layout"
+    "`x` and `y` on the model's device, `x` in the attack's layout (copied only if needed; never written to)"
     dev = _device(m, x)
     fmt = torch.channels_last if _big(x, fast) else torch.contiguous_format
-    return x.detach().to(dev).clone(memory_format=fmt), y.detach().to(dev).view(-1).long()
+    x = x.detach().to(dev)
+    if x.is_inference() or not x.is_contiguous(memory_format=fmt): x = x.clone(memory_format=fmt)
+    return x, y.detach().to(dev).view(-1).long()
 
-# %% ../nbs/03_attacks.ipynb #f0306871
+# %% ../nbs/03_attacks.ipynb #5f910dc0
 def fgsm(
     model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
     x:Tensor,              # batch of images (N,C,H,W) in [0,1]
@@ -171,20 +173,20 @@ def fgsm(
 )->Tensor:
     "Fast Gradient Sign Method, eq. (5) and (6): `x ± eps·sign(∇x l)`, clipped to [0,1]"
     _check_attack(x, y, eps, precision=precision)
-    with _grad_on(), attacking(model, _big(x, fast), fast) as m:
+    with _grad_on(), attacking(model, _big(x, fast), _big(x, fast)) as m:
         x, y = _prep(m, x, y, fast)
-        if eps == 0: return x.contiguous()
+        if eps == 0: return x.clone(memory_format=torch.contiguous_format)
         g = _input_grad(m, x, y, loss_fn, precision)
-        return (x - eps*g.sign() if targeted else x + eps*g.sign()).clamp_(0, 1).contiguous()
+        return g.sign_().mul_(-eps if targeted else eps).add_(x).clamp_(0, 1).contiguous()   # x -/+ eps*sign(g)
 
-# %% ../nbs/03_attacks.ipynb #6f825d7f
+# %% ../nbs/03_attacks.ipynb #63190084
 def _ifgsm_from(m, x, x0, y, eps, alpha, steps, targeted, loss_fn, precision)->Tensor:
     "I-FGSM iterations starting at `x0`, projected onto the eps-ball around `x` and onto [0,1]"
-    lo, hi = (x - eps).clamp_(min=0), (x + eps).clamp_(max=1)
     xt = x0
     for _ in range(steps):
-        g = _input_grad(m, xt, y, loss_fn, precision).sign_()
-        xt = torch.clamp(xt - alpha*g if targeted else xt + alpha*g, lo, hi)
+        g = _input_grad(m, xt, y, loss_fn, precision)
+        xt = g.sign_().mul_(-alpha if targeted else alpha).add_(xt)       # x_t -/+ alpha*sign(g), in g's memory
+        torch.clamp(xt, (x - eps).clamp_(min=0), (x + eps).clamp_(max=1), out=xt)
     return xt
 
 def ifgsm(
@@ -202,12 +204,12 @@ def ifgsm(
     "Iterative FGSM, eq. (8) and (10): `steps` signed-gradient steps, each projected onto the eps-ball and [0,1]"
     _check_attack(x, y, eps, alpha, steps, precision)
     alpha = eps/steps if alpha is None else alpha
-    with _grad_on(), attacking(model, _big(x, fast), fast) as m:
+    with _grad_on(), attacking(model, _big(x, fast), _big(x, fast)) as m:
         x, y = _prep(m, x, y, fast)
-        if eps == 0: return x.contiguous()
+        if eps == 0: return x.clone(memory_format=torch.contiguous_format)
         return _ifgsm_from(m, x, x, y, eps, alpha, steps, targeted, loss_fn, precision).contiguous()
 
-# %% ../nbs/03_attacks.ipynb #90853996
+# %% ../nbs/03_attacks.ipynb #01ac98ac
 def random_target(
     y:Tensor,           # true labels, shape (N,)
     n_classes:int,      # number of classes
@@ -229,7 +231,7 @@ def least_likely_target(
     check_pixels(x, 'x')
     with torch.no_grad(), attacking(model) as m: return m(x.to(_device(m, x))).argmin(1)
 
-# %% ../nbs/03_attacks.ipynb #195cbf84
+# %% ../nbs/03_attacks.ipynb #e568a7c9
 def _per_example_loss(loss_fn, logits:Tensor, y:Tensor)->Tensor:
     if loss_fn is None: return F.cross_entropy(logits, y, reduction='none')
     l = loss_fn(logits, y)
@@ -254,9 +256,9 @@ def pgd(
     _check_attack(x, y, eps, alpha, steps, precision)
     if not isinstance(restarts, int) or restarts < 1: raise ValueError(f"`restarts` must be an int >= 1, got {restarts!r}")
     alpha = 2.5*eps/steps if alpha is None else alpha
-    with _grad_on(), attacking(model, _big(x, fast), fast) as m:
+    with _grad_on(), attacking(model, _big(x, fast), _big(x, fast)) as m:
         x, y = _prep(m, x, y, fast)
-        if eps == 0: return x.contiguous()
+        if eps == 0: return x.clone(memory_format=torch.contiguous_format)
         gen = torch.Generator(x.device).manual_seed(seed) if seed is not None else None
         best = best_ok = best_loss = None
         for r in range(restarts):
@@ -275,7 +277,7 @@ def pgd(
             best_ok, best_loss = best_ok | ok, torch.where(better, loss, best_loss)
         return best.contiguous()
 
-# %% ../nbs/03_attacks.ipynb #3984e42b
+# %% ../nbs/03_attacks.ipynb #6f26869a
 def attack_dl(
     model,                 # classifier (`nn.Module` or `Learner`)
     dl,                    # iterable of `(x, y)` pixel-space batches, e.g. `dls[2]`
@@ -297,7 +299,7 @@ def attack_dl(
     if not xs: raise ValueError("`dl` yielded no batches")
     return torch.cat(xs), torch.cat(ys)
 
-# %% ../nbs/03_attacks.ipynb #deb92662
+# %% ../nbs/03_attacks.ipynb #31085af0
 def _img(t:Tensor):
     t = t.detach().float().cpu().clamp(0, 1)
     return (t[0], 'gray') if t.shape[0] == 1 else (t.permute(1, 2, 0), None)

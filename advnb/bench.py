@@ -7,7 +7,7 @@ Docs: https://advnb.github.io/advnb/bench.html.md"""
 # %% auto #0
 __all__ = ['bench_sections', 'peak_memory_mb', 'bench_attacks', 'bench_section', 'run_bench', 'bench_cli']
 
-# %% ../nbs/08_bench.ipynb #6bec5aa3
+# %% ../nbs/08_bench.ipynb #a8f33f56
 import os, time, copy, threading, statistics, ctypes, platform
 from contextlib import ExitStack
 import torch
@@ -16,9 +16,9 @@ from torch import nn
 from fastcore.script import call_parse
 from .core import seed_everything
 from .models import classifier
-from .attacks import fgsm, ifgsm, attacking, _big
+from .attacks import fgsm, ifgsm, attacking, _big, _fold_view
 
-# %% ../nbs/08_bench.ipynb #c95f760f
+# %% ../nbs/08_bench.ipynb #de07a668
 def _sync(device:torch.device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
@@ -54,7 +54,7 @@ def peak_memory_mb(
     finally: done.set(); t.join()
     return max(peak[0], _rss_mb()) - base
 
-# %% ../nbs/08_bench.ipynb #9e8a8203
+# %% ../nbs/08_bench.ipynb #d3f0d28d
 def _loss_grad_loop(model, x, y, steps, precision='fp32'):
     "The floor: `steps` forward+backward passes to the input, nothing else"
     dt = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}[precision]
@@ -96,7 +96,7 @@ def _peers(model, x, y, eps, alpha, steps, n_out, device, peers):
         except ImportError: pass
     return out
 
-# %% ../nbs/08_bench.ipynb #1d60d66b
+# %% ../nbs/08_bench.ipynb #2a9d1054
 def bench_attacks(
     arch:str='resnet50',   # torchvision architecture (random weights)
     size:int=224,          # image side in pixels
@@ -126,15 +126,15 @@ def bench_attacks(
         y = torch.randint(0, n_out, (batch,), generator=g).to(dev)
         big, stack = _big(x, True), ExitStack()
         xf = x.contiguous(memory_format=torch.channels_last) if big else x
-        fview = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=True))   # prepared once, as advnb runs it
-        uview = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=False))
+        fview = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=big))   # prepared once, as advnb runs it
+        uview = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=False)) if big else None
         def floor(precision='fp32'): _loss_grad_loop(fview, xf, y, steps, precision)
         def unfolded(): _loss_grad_loop(uview, xf, y, steps)
         def plain(): _loss_grad_loop(model, x, y, steps)
         res_out = {}
         def keep(name, f): return lambda: res_out.__setitem__(name, f())
         methods = {f'floor ({steps} passes, advnb layout)': floor,
-                   f'floor without BN folding': unfolded,
+                   **({'floor without BN folding': unfolded} if big else {}),
                    f'plain loop ({steps} passes, model as given)': plain,
                    'advnb fgsm': keep('fgsm', lambda: fgsm(model, x, y, eps)),
                    f'advnb ifgsm {steps} steps': keep('ifgsm', lambda: ifgsm(model, x, y, eps, alpha=alpha, steps=steps))}
@@ -163,13 +163,17 @@ def bench_attacks(
         if memory:
             res['memory_floor_mb'] = peak_memory_mb(floor, dev)
             res['memory_ifgsm_mb'] = peak_memory_mb(methods[f'advnb ifgsm {steps} steps'], dev)
+            with attacking(model, big, big):
+                folded = _fold_view(model)[1] if big else []
+                res['memory_folded_mb'] = sum(c.weight.numel() * c.weight.element_size() for _, _, c, _ in folded) / 2**20
+            res['memory_ratio'] = res['memory_ifgsm_mb'] / max(res['memory_floor_mb'] + res['memory_folded_mb'], 1e-9)
         if verbose: _print_attacks(res, fl)
         return res
     finally:
         if 'stack' in locals(): stack.close()
         torch.set_num_threads(old_threads)
 
-# %% ../nbs/08_bench.ipynb #36745696
+# %% ../nbs/08_bench.ipynb #b355400a
 def _attacks_line(res:dict)->str:
     return f"attacks: vs_floor={res['vs_floor']:.3f} vs_torchattacks={res['vs_torchattacks']:.3f}"
 
@@ -182,10 +186,11 @@ def _print_attacks(res:dict, floor_s:float):
     if 'identical_to_torchattacks' in res: print(f"advnb ifgsm pixels identical to torchattacks BIM: {res['identical_to_torchattacks']:.4f}")
     if 'bf16_speedup' in res: print(f"bf16: {res['bf16_speedup']:.2f}x faster than fp32, pixels identical to fp32: {res['bf16_identical_pixels']:.4f}")
     if 'memory_floor_mb' in res:
-        print(f"peak memory added: floor {res['memory_floor_mb']:.0f} MiB, advnb ifgsm {res['memory_ifgsm_mb']:.0f} MiB "
-              f"({res['memory_ifgsm_mb']/max(res['memory_floor_mb'], 1e-9):.2f}x)")
+        print(f"peak memory added by the call: floor {res['memory_floor_mb']:.0f} MiB (its prepared model holds "
+              f"{res['memory_folded_mb']:.0f} MiB of folded weights beforehand), advnb ifgsm {res['memory_ifgsm_mb']:.0f} MiB "
+              f"(folded weights included): {res['memory_ratio']:.2f}x the floor's")
 
-# %% ../nbs/08_bench.ipynb #5077cbed
+# %% ../nbs/08_bench.ipynb #8287832e
 bench_sections = {}
 
 def bench_section(
@@ -214,7 +219,7 @@ def run_bench(
     print('\n'.join(lines[n] for n in order))
     return [lines[n] for n in order]
 
-# %% ../nbs/08_bench.ipynb #16b6488e
+# %% ../nbs/08_bench.ipynb #ca2b96db
 @call_parse
 def bench_cli(
     arch:str='resnet50',   # torchvision architecture to time (random weights)

@@ -7,7 +7,7 @@ Docs: https://advnb.github.io/advnb/models.html.md"""
 # %% auto #0
 __all__ = ['paper_adam', 'arch_names', 'weights_path', 'classifier', 'count_params', 'param_table', 'classifier_learner']
 
-# %% ../nbs/02_models.ipynb #6905eccb
+# %% ../nbs/02_models.ipynb #0ee3eed7
 import os, difflib, threading, socket
 from collections import OrderedDict
 from functools import partial
@@ -24,7 +24,7 @@ from fastai.vision.learner import model_meta, default_split
 from fastai.vision.core import imagenet_stats
 from .core import Normalizer, imagenet_mean, imagenet_std, pixel_stats, as_model
 
-# %% ../nbs/02_models.ipynb #c3548c0a
+# %% ../nbs/02_models.ipynb #ec84822a
 def arch_names()->list:
     "Names of the torchvision classification architectures `classifier` can build"
     return sorted(torchvision.models.list_models(module=torchvision.models))
@@ -37,7 +37,7 @@ def _check_arch(arch:str)->str:
         raise ValueError(f"`arch` {arch!r} is not a torchvision classification model; {hint}choose one of arch_names()")
     return arch
 
-# %% ../nbs/02_models.ipynb #81137887
+# %% ../nbs/02_models.ipynb #d0cb4844
 def weights_path(
     arch:str='resnet50', # torchvision architecture name
 )->Path:
@@ -64,7 +64,7 @@ def _pretrained_weights(arch:str):
                            f"(torchvision's cache, torch.hub.get_dir()/checkpoints; set TORCH_HOME to move it), or use pretrained=False")
     return w
 
-# %% ../nbs/02_models.ipynb #857522da
+# %% ../nbs/02_models.ipynb #83953c06
 def _is_stats_pair(s)->bool:
     "Whether `s` looks like `(mean, std)`: two numbers, sequences of numbers or 1-d tensors"
     def vec(v): return isinstance(v, (int, float)) or (isinstance(v, torch.Tensor) and v.ndim <= 1) or \
@@ -104,7 +104,7 @@ def _no_aux(model:nn.Module)->nn.Module:
             if hasattr(model, a): setattr(model, a, None)
     return model
 
-# %% ../nbs/02_models.ipynb #8891157f
+# %% ../nbs/02_models.ipynb #493f5e94
 def _backbone(arch:str, n_out:int, pretrained:bool)->nn.Module:
     "The torchvision network `arch` with an `n_out`-class head (ImageNet weights in the body if `pretrained`)"
     if pretrained:
@@ -131,7 +131,7 @@ def classifier(
     mean, std = _stats3(stats)
     return nn.Sequential(OrderedDict(norm=Normalizer(mean, std), net=_backbone(arch, n_out, pretrained)))
 
-# %% ../nbs/02_models.ipynb #1d8678df
+# %% ../nbs/02_models.ipynb #38d2d439
 def count_params(
     model,               # an `nn.Module` or a fastai `Learner`
     trainable:bool=True, # count only parameters with `requires_grad`
@@ -150,7 +150,7 @@ def param_table(
         rows.append({'arch': a, 'parameters': count_params(m), 'millions': round(count_params(m)/1e6, 2)})
     return pd.DataFrame(rows).set_index('arch')
 
-# %% ../nbs/02_models.ipynb #735ceabd
+# %% ../nbs/02_models.ipynb #7cd6cf31
 paper_adam = partial(Adam, mom=0.9, sqr_mom=0.999, eps=1e-7, wd=0.)
 
 def _head_splitter(model:nn.Module)->list:
@@ -179,5 +179,5 @@ def classifier_learner(
     return Learner(dls, model, loss_func=loss_func or CrossEntropyLossFlat(), opt_func=opt_func, lr=lr,
                    metrics=metrics, splitter=_head_splitter, **kwargs)
 
-# %% ../nbs/02_models.ipynb #19f1d918
+# %% ../nbs/02_models.ipynb #2e2c0890
 model_meta.setdefault(torchvision.models.mobilenet_v2, {'cut': -1, 'split': default_split, 'stats': imagenet_stats})
