@@ -7,7 +7,7 @@ Docs: https://advnb.github.io/advnb/bench.html.md"""
 # %% auto #0
 __all__ = ['bench_sections', 'peak_memory_mb', 'bench_attacks', 'bench_section', 'run_bench', 'bench_cli']
 
-# %% ../nbs/08_bench.ipynb #a8f33f56
+# %% ../nbs/08_bench.ipynb #9903b2b9
 import os, time, copy, threading, statistics, ctypes, platform
 from contextlib import ExitStack
 import torch
@@ -18,7 +18,7 @@ from .core import seed_everything
 from .models import classifier
 from .attacks import fgsm, ifgsm, attacking, _big, _fold_view
 
-# %% ../nbs/08_bench.ipynb #de07a668
+# %% ../nbs/08_bench.ipynb #23801fc0
 def _sync(device:torch.device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
@@ -54,7 +54,7 @@ def peak_memory_mb(
     finally: done.set(); t.join()
     return max(peak[0], _rss_mb()) - base
 
-# %% ../nbs/08_bench.ipynb #d3f0d28d
+# %% ../nbs/08_bench.ipynb #cda4b6d4
 def _loss_grad_loop(model, x, y, steps, precision='fp32'):
     "The floor: `steps` forward+backward passes to the input, nothing else"
     dt = {'fp32': None, 'bf16': torch.bfloat16, 'fp16': torch.float16}[precision]
@@ -96,7 +96,7 @@ def _peers(model, x, y, eps, alpha, steps, n_out, device, peers):
         except ImportError: pass
     return out
 
-# %% ../nbs/08_bench.ipynb #2a9d1054
+# %% ../nbs/08_bench.ipynb #98af2725
 def bench_attacks(
     arch:str='resnet50',   # torchvision architecture (random weights)
     size:int=224,          # image side in pixels
@@ -173,7 +173,7 @@ def bench_attacks(
         if 'stack' in locals(): stack.close()
         torch.set_num_threads(old_threads)
 
-# %% ../nbs/08_bench.ipynb #b355400a
+# %% ../nbs/08_bench.ipynb #b8c949e7
 def _attacks_line(res:dict)->str:
     return f"attacks: vs_floor={res['vs_floor']:.3f} vs_torchattacks={res['vs_torchattacks']:.3f}"
 
@@ -190,7 +190,7 @@ def _print_attacks(res:dict, floor_s:float):
               f"{res['memory_folded_mb']:.0f} MiB of folded weights beforehand), advnb ifgsm {res['memory_ifgsm_mb']:.0f} MiB "
               f"(folded weights included): {res['memory_ratio']:.2f}x the floor's")
 
-# %% ../nbs/08_bench.ipynb #8287832e
+# %% ../nbs/08_bench.ipynb #351d3106
 bench_sections = {}
 
 def bench_section(
@@ -206,6 +206,12 @@ def _attacks_section(arch='resnet50', size=224, batch=16, steps=10, repeats=3, t
     peers = ('torchattacks', 'art') if art else ('torchattacks',)
     return _attacks_line(bench_attacks(arch, size, batch, steps, repeats, threads, channels, eps, device, peers, bf16))
 
+@bench_section('adv_training')
+def _adv_training_section(repeats=3, threads=None, **_)->str:
+    "One epoch of FGSM adversarial training against one clean epoch: ResNet-18, shipped CT data at 32 px, batch 64"
+    from advnb.training import bench_adv_training
+    return bench_adv_training(arch='resnet18', size=32, bs=64, repeats=repeats, threads=threads)['line']
+
 def run_bench(
     sections:str='attacks', # comma-separated names of sections to run (see `bench_sections`)
     **options,              # options for the sections (`arch`, `size`, `batch`, `steps`, `repeats`, `threads`, ...)
@@ -219,7 +225,7 @@ def run_bench(
     print('\n'.join(lines[n] for n in order))
     return [lines[n] for n in order]
 
-# %% ../nbs/08_bench.ipynb #ca2b96db
+# %% ../nbs/08_bench.ipynb #ad3ee3be
 @call_parse
 def bench_cli(
     arch:str='resnet50',   # torchvision architecture to time (random weights)
