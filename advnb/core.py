@@ -89,10 +89,11 @@ def default_device(
     if getattr(torch.backends, 'mps', None) is not None and torch.backends.mps.is_available(): return torch.device('mps')
     return torch.device('cpu')
 
-# %% ../nbs/00_core.ipynb #eff75b06
+# %% ../nbs/00_core.ipynb #24c588a3
 def seed_everything(
     seed:int=42,             # the seed for Python, NumPy and PyTorch
     deterministic:bool=True, # also ask PyTorch for deterministic algorithms (warn-only)
+    dls=None,                # fastai `DataLoaders` (or loaders) whose shuffling generators to reseed too
 )->int:
     "Seed every random generator advnb uses; return `seed`"
     random.seed(seed); np.random.seed(seed); torch.manual_seed(seed)
@@ -101,6 +102,11 @@ def seed_everything(
     if deterministic:
         torch.use_deterministic_algorithms(True, warn_only=True)
         torch.backends.cudnn.benchmark = False
+    if dls is not None:
+        loaders = getattr(dls, 'loaders', None) or (list(dls) if isinstance(dls, (list, tuple)) else [dls])
+        for i, dl in enumerate(loaders):
+            if not hasattr(dl, 'rng'): raise TypeError(f"`dls` item {i} ({type(dl).__name__}) is not a fastai DataLoader: it has no `rng` to reseed")
+            dl.rng = random.Random(seed + i)
     return seed
 
 # %% ../nbs/00_core.ipynb #06d3bdcf

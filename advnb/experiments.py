@@ -17,7 +17,7 @@ import torch
 import pandas as pd
 from .core import seed_everything, default_device
 
-# %% ../nbs/07_experiments.ipynb #3268a1fd
+# %% ../nbs/07_experiments.ipynb #d3d5f7c6
 @dataclass
 class RunConfig:
     "Everything a reproduction run depends on; its hash keeps results of different configs apart"
@@ -28,6 +28,7 @@ class RunConfig:
     size:int = 32                                                # image side in pixels
     bs:int = 64                                                  # batch size
     epochs:int = 3                                               # classifier training epochs
+    recalibrate_bn:bool = True                                   # recompute batch-norm statistics after training (`advnb.models.recalibrate_bn`)
     lr:float = 1e-3                                              # Adam learning rate (the paper's)
     n_per_class:int|tuple|None = None                            # images per class: (train, valid, test) or a total (None: all)
     max_test:int|None = None                                     # cap on test images (None: whole test split)
@@ -35,11 +36,13 @@ class RunConfig:
     defence_eps:tuple = (0.002, 0.02)                            # ε range both defences train on (drawn per batch)
     adv_epochs:int = 2                                           # adversarial fine-tuning epochs
     adv_fraction:float = 0.5                                     # share of each batch replaced by FGSM images
+    ensemble_adv:bool = False                                    # also adversarially train on FGSM images of the other backbones
     purifier_epochs:int = 3                                      # purifier training epochs
     purifier_width:float = 0.5                                   # purifier width multiplier
     study_epochs:tuple = (1, 2, 3)                               # purifier study: training epochs
     study_widths:tuple = (0.25, 0.5, 1.0)                        # purifier study: width multipliers
     curve_eps:tuple = (0.0, 0.002, 0.004, 0.01, 0.02, 0.05, 0.1) # FGSM accuracy-vs-eps plot
+    checks_n:int|None = 150                                      # test images for the sanity checks (a seeded draw; None: all)
     seed:int = 42                                                # seed for data split, init and attacks
     root:str|None = None                                         # folder holding MedMNIST .npz files
     download:bool = False                                        # allow MedMNIST / weight downloads
@@ -57,7 +60,7 @@ class RunConfig:
 
 def _hash(d)->str: return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
-# %% ../nbs/07_experiments.ipynb #7a99b441
+# %% ../nbs/07_experiments.ipynb #6bf1fd53
 _archs_ok = None
 def _fields(): return {f.name: f for f in dataclasses.fields(RunConfig)}
 
@@ -95,15 +98,21 @@ def _validate(cfg:RunConfig, source:str='config'):
         if not 0 <= float(e) <= 1: raise ValueError(f"{source}: eps {e} is outside [0,1] (pixel units)")
     for k in ('size', 'bs', 'epochs', 'ifgsm_steps', 'purifier_epochs'):
         if int(getattr(cfg, k)) < 1: raise ValueError(f"{source}: {k} must be at least 1, got {getattr(cfg, k)}")
+    if cfg.checks_n is not None and int(cfg.checks_n) < 2: raise ValueError(f"{source}: checks_n must be at least 2 or None, got {cfg.checks_n}")
     if cfg.size % 16: raise ValueError(f"{source}: size must be divisible by 16 (the purifier halves it four times), got {cfg.size}")
+    if cfg.ensemble_adv and len(cfg.archs) < 2: raise ValueError(f"{source}: ensemble_adv needs at least two archs (the other backbones make its images), got {list(cfg.archs)}")
     if not 0 < cfg.adv_fraction <= 1: raise ValueError(f"{source}: adv_fraction must be in (0,1], got {cfg.adv_fraction}")
 
-# %% ../nbs/07_experiments.ipynb #571e0812
+# %% ../nbs/07_experiments.ipynb #6a599db2
+def _umask()->int:
+    m = os.umask(0o022); os.umask(m); return m
+
 def atomic_write(path:Path, data:bytes|str):
     "Write `data` to `path` so that readers see the old file or the new one, never a partial one"
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f'.{path.name}.', suffix='.tmp')
     try:
+        os.fchmod(fd, 0o666 & ~_umask())   # the permissions `open` would give, not mkstemp's owner-only ones
         with os.fdopen(fd, 'wb') as f:
             f.write(data.encode() if isinstance(data, str) else data)
             f.flush(); os.fsync(f.fileno())
@@ -205,14 +214,15 @@ def to_markdown(df:pd.DataFrame)->str:
     lines += ['| ' + ' | '.join(fmt(v) for v in r) + ' |' for r in df.itertuples(index=False)]
     return '\n'.join(lines)
 
-# %% ../nbs/07_experiments.ipynb #84ec5a26
+# %% ../nbs/07_experiments.ipynb #b803c1fa
 from .data import get_dls
-from .models import classifier_learner, count_params
+from fastprogress.fastprogress import progress_bar
+from .models import classifier_learner, count_params, recalibrate_bn
 from .attacks import fgsm, ifgsm, show_attack
 from .training import AdvTrainCallback
 from .purifier import train_purifier, Purified, purifier_study
 from .attacks import attack_dl
-from .evaluate import predict, attack_correct, threat_pairs, transfer_matrix, sanity_checks
+from .evaluate import predict, attack_correct, threat_pairs, sanity_checks
 
 # %% ../nbs/07_experiments.ipynb #93ccd327
 def pct(
@@ -225,7 +235,7 @@ def pct(
 
 def _ifgsm_alpha(eps, steps): return 2.5 * eps / steps
 
-# %% ../nbs/07_experiments.ipynb #1faf270f
+# %% ../nbs/07_experiments.ipynb #f27ac986
 class Unavailable(Exception):
     "Raised for a grid row that needs what this machine cannot get (offline data or weights)"
 
@@ -265,15 +275,16 @@ class Runner:
     def _deps(self, data, arch, pretrained, **kw):
         c = self.cfg
         return dict(data=data, arch=arch, pretrained=pretrained, size=c.size, bs=c.bs, epochs=c.epochs, lr=c.lr,
-                    n_per_class=c.n_per_class, seed=c.seed, **kw)
+                    n_per_class=c.n_per_class, seed=c.seed, recalibrate_bn=c.recalibrate_bn, **kw)
 
     def classifier(self, dls, data, arch, pretrained):
         "The trained classifier of a group (from the cache when it exists)"
         def make():
             self.log(f"training {arch} ({'pretrained' if pretrained else 'from scratch'}) on {data}: {self.cfg.epochs} epochs")
-            seed_everything(self.cfg.seed)
+            seed_everything(self.cfg.seed, dls=dls)
             learn = self._learner(dls, arch, pretrained)
             learn.fit(self.cfg.epochs, self.cfg.lr)
+            if self.cfg.recalibrate_bn: recalibrate_bn(learn.model, dls.train.new(shuffle=False, drop_last=False))
             return _state(learn.model)
         w = self.cache.get('classifier', make, **self._deps(data, arch, pretrained))
         return self._learner(dls, arch, pretrained, weights=w)
@@ -289,7 +300,7 @@ class Runner:
         "The classifier fine-tuned with FGSM adversarial training, ε drawn from `eps` (cached)"
         def make():
             self.log(f"adversarial training, eps in {eps}: {self.cfg.adv_epochs} epochs")
-            seed_everything(self.cfg.seed)
+            seed_everything(self.cfg.seed, dls=dls)
             cb = AdvTrainCallback(fgsm, eps=eps, frac=self.cfg.adv_fraction)
             learn.fit(self.cfg.adv_epochs, self.cfg.lr, cbs=cb)
             return _state(learn.model)
@@ -300,6 +311,7 @@ class Runner:
         c = self.cfg
         def make():
             self.log(f"training the purifier, eps in {eps}: {c.purifier_epochs} epochs, width {c.purifier_width}")
+            seed_everything(c.seed, dls=dls)
             return train_purifier(dls, clf, epochs=c.purifier_epochs, width=c.purifier_width, eps=eps,
                                   valid_eps=max(eps), seed=c.seed).model.cpu()
         return self.cache.get('purifier', make, model=key, eps=eps, epochs=c.purifier_epochs, width=c.purifier_width)
@@ -313,21 +325,22 @@ class Runner:
         x_ifgsm = self.attacked(clf, x, y, key, ifgsm, eps, steps=c.ifgsm_steps, alpha=_ifgsm_alpha(eps, c.ifgsm_steps))
         row = dict(kind='cell', Data=str(data), Backbone=arch, Pretrained=bool(pretrained), eps=float(eps),
                    **{'No attack': pct(clf, x, y), 'FGSM': pct(clf, x_fgsm, y), 'I-FGSM': pct(clf, x_ifgsm, y)})
-        white = lambda att, sc, a: 100 * attack_correct(att, sc, x, y, a, eps, bs=c.bs, steps=c.ifgsm_steps)[0].double().mean().item()
         adv = self._learner(dls, arch, pretrained, weights=_state(clf))
         adv.model.load_state_dict(self.adv_trained(dls, adv, key, tuple(c.defence_eps)))
         adv_m = adv.model.eval()
         row['Adversarial training'] = pct(adv_m, x_fgsm, y)
         row['Adv. training, clean'] = pct(adv_m, x, y)
-        row['Adv. training, white-box FGSM'] = white(adv_m, adv_m, 'fgsm')
-        row['Adv. training, white-box I-FGSM'] = white(adv_m, adv_m, 'ifgsm')
         defended = Purified(self.purifier(dls, clf, key, tuple(c.defence_eps)).to(self.device), clf).eval()
         row['Preprocessing data'] = pct(defended, x_fgsm, y)
         row['Preprocessing, clean'] = pct(defended, x, y)
         pairs = threat_pairs(defended, threats=['whitebox', 'bpda'])
-        row['Preprocessing, white-box FGSM'] = white(*pairs['whitebox'], 'fgsm')
-        row['Preprocessing, white-box I-FGSM'] = white(*pairs['whitebox'], 'ifgsm')
-        row['Preprocessing, BPDA I-FGSM'] = white(*pairs['bpda'], 'ifgsm')
+        known = {'Adv. training, white-box FGSM': (adv_m, adv_m, 'fgsm'), 'Adv. training, white-box I-FGSM': (adv_m, adv_m, 'ifgsm'),
+                 'Preprocessing, white-box FGSM': (*pairs['whitebox'], 'fgsm'), 'Preprocessing, white-box I-FGSM': (*pairs['whitebox'], 'ifgsm'),
+                 'Preprocessing, BPDA I-FGSM': (*pairs['bpda'], 'ifgsm')}
+        pb = progress_bar(list(known.items()), leave=False)
+        for col, (att, sc, a) in pb:
+            pb.comment = col
+            row[col] = 100 * attack_correct(att, sc, x, y, a, eps, bs=c.bs, steps=c.ifgsm_steps)[0].double().mean().item()
         row.update(n_test=len(y), parameters=count_params(clf), seconds=round(time.time() - t0, 1))
         return row
 
@@ -345,6 +358,7 @@ class Runner:
         cell = f'study|{data}|{arch}|{pretrained}|{eps}'
         if any(k.startswith(cell) for k in self.store.rows): return
         self.log(f"purifier study on {arch}: widths {c.study_widths}, epochs {c.study_epochs}, eps={eps}")
+        seed_everything(c.seed, dls=dls)
         df = purifier_study(dls, clf, widths=c.study_widths, epochs=c.study_epochs, eps=eps, train_eps=tuple(c.defence_eps),
                             dl=dls[2], seed=c.seed)
         for r in df.to_dict('records'):
@@ -373,6 +387,12 @@ class Runner:
         if need_curve: self.curve(data, arch, pretrained, learn.model.eval(), key, x, y)
         if need_study: self.study(dls, data, arch, pretrained, learn.model.eval())
 
+    def _checks_subset(self, n:int)->torch.Tensor:
+        "Indices of the seeded draw of `checks_n` test images the sanity checks use (in test-split order)"
+        k = self.cfg.checks_n
+        if k is None or k >= n: return torch.arange(n)
+        return torch.randperm(n, generator=torch.Generator().manual_seed(self.cfg.seed))[:k].sort().values
+
     def groups(self):
         c = self.cfg
         return [(d, p) for d in c.datasets for p in c.pretrained]
@@ -386,23 +406,64 @@ class Runner:
         dls = self._dls(data)
         x, y = self._test_set(dls)
         models = {a: self.classifier(dls, data, a, pretrained).model.eval() for a in c.archs}
-        mats = {}
+        keys = {a: self.cache.path('classifier', **self._deps(data, a, pretrained)).stem for a in c.archs}
+        made_on = lambda a, e: self.attacked(models[a], x, y, keys[a], ifgsm, e, steps=c.ifgsm_steps, alpha=_ifgsm_alpha(e, c.ifgsm_steps))
         for e, k in zip(c.eps, tkeys):
             if len(models) < 2: break
             if k not in self.store:
                 self.log(f"transfer matrix {data} / eps={e}")
-                m = transfer_matrix(models, (x, y), eps=e, attack='ifgsm', bs=c.bs, steps=c.ifgsm_steps)
-                self.store.add(k, dict(kind='transfer', Data=str(data), Pretrained=bool(pretrained), eps=float(e),
-                                       matrix={r: {t: 100*v for t, v in m.loc[r].items()} for r in m.index}))
-            mats[e] = self.store.rows[k]['matrix']
-        e = max(c.eps)
-        for a, k in zip(c.archs, ckeys):
-            if k in self.store: continue
-            self.log(f"sanity checks {data} / {a} / eps={e}")
-            tf = {f'transfer from {s}': mats[e][s][a]/100 for s in models if s != a} if e in mats else None
-            chk = sanity_checks(models[a], (x, y), eps=e, bs=c.bs, steps=c.ifgsm_steps, transfer_from=tf)
+                mat = {r: {t: pct(models[t], made_on(r, e), y) for t in c.archs} for r in c.archs}
+                self.store.add(k, dict(kind='transfer', Data=str(data), Pretrained=bool(pretrained), eps=float(e), matrix=mat))
+        e, sub = max(c.eps), self._checks_subset(len(y))
+        todo = [(a, k) for a, k in zip(c.archs, ckeys) if k not in self.store]
+        if todo: self.log(f"sanity checks {data} / eps={e} on {len(sub)} test images: {', '.join(a for a, _ in todo)}")
+        pb = progress_bar(todo, leave=False)
+        for a, k in pb:
+            pb.comment = a
+            tf = {f'transfer from {s}': pct(models[a], made_on(s, e)[sub], y[sub])/100 for s in models if s != a} or None
+            chk = sanity_checks(models[a], (x[sub], y[sub]), eps=e, bs=c.bs, steps=c.ifgsm_steps, transfer_from=tf, seed=c.seed)
             self.store.add(k, dict(kind='checks', Data=str(data), Backbone=a, Pretrained=bool(pretrained), eps=float(e),
                                    checks=chk[['check', 'result', 'numbers']].to_dict('records')))
+
+    def ensemble(self, data, pretrained):
+        "Adversarial training on FGSM images of the classifier itself and of the other backbones (rows of kind 'ensemble')"
+        c = self.cfg
+        if not c.ensemble_adv or len(c.archs) < 2: return
+        rk = lambda a, e: f'ensemble|{data}|{a}|{pretrained}|{e}'
+        if all(rk(a, e) in self.store for a in c.archs for e in c.eps): return
+        dls = self._dls(data)
+        x, y = self._test_set(dls)
+        models = {a: self.classifier(dls, data, a, pretrained).model.eval() for a in c.archs}
+        keys = {a: self.cache.path('classifier', **self._deps(data, a, pretrained)).stem for a in c.archs}
+        made_on = lambda a, e: self.attacked(models[a], x, y, keys[a], ifgsm, e, steps=c.ifgsm_steps, alpha=_ifgsm_alpha(e, c.ifgsm_steps))
+        eps = tuple(c.defence_eps)
+        for a in c.archs:
+            todo = [e for e in c.eps if rk(a, e) not in self.store]
+            if not todo: continue
+            others = [b for b in c.archs if b != a]
+            ens = self._learner(dls, a, pretrained, weights=_state(models[a]))
+            def make():
+                self.log(f"ensemble adversarial training of {a}, FGSM from itself and {', '.join(others)}, eps in {eps}: {c.adv_epochs} epochs")
+                seed_everything(c.seed, dls=dls)
+                cb = AdvTrainCallback(fgsm, eps=eps, frac=c.adv_fraction, models=[models[b] for b in others])
+                ens.fit(c.adv_epochs, c.lr, cbs=cb)
+                return _state(ens.model)
+            ens.model.load_state_dict(self.cache.get('ensemble_adv', make, model=keys[a], sources=[keys[b] for b in others],
+                                                     eps=eps, epochs=c.adv_epochs, frac=c.adv_fraction))
+            own = self._learner(dls, a, pretrained, weights=_state(models[a]))
+            own.model.load_state_dict(self.adv_trained(dls, own, keys[a], eps))
+            own_m, ens_m = own.model.eval(), ens.model.eval()
+            for e in todo:
+                x_fgsm = self.attacked(models[a], x, y, keys[a], fgsm, e)
+                white = lambda m: 100 * attack_correct(m, m, x, y, 'ifgsm', e, bs=c.bs, steps=c.ifgsm_steps)[0].double().mean().item()
+                row = dict(kind='ensemble', Data=str(data), Backbone=a, Pretrained=bool(pretrained), eps=float(e), sources=', '.join(others))
+                for name, m in (('own', own_m), ('ensemble', ens_m)):
+                    row[f'{name}: clean'] = pct(m, x, y)
+                    row[f'{name}: FGSM'] = pct(m, x_fgsm, y)
+                    row[f'{name}: I-FGSM from other backbones'] = min(pct(m, made_on(b, e), y) for b in others)
+                    row[f'{name}: white-box I-FGSM'] = white(m)
+                self.store.add(rk(a, e), row)
+            self.write_outputs()
 
     def run(self)->pd.DataFrame:
         "Run every unfinished cell; finished ones are kept from earlier runs"
@@ -413,6 +474,7 @@ class Runner:
                 try:
                     for a in self.cfg.archs: self.group(d, a, p)
                     self.honesty(d, p)
+                    self.ensemble(d, p)
                 except Unavailable as e:
                     self.skipped[f"{d} / {'pretrained' if p else 'from scratch'}"] = str(e)
                     self.log(f"skipped {d} / {'pretrained' if p else 'from scratch'}: {e}")
@@ -443,7 +505,7 @@ def _check_writable(out:Path):
         probe = out/'.advnb-write-test'; probe.write_text('ok'); probe.unlink()
     except OSError as e: raise PermissionError(f"output folder {out} is not writable ({e.strerror or e}); choose another with --out") from None
 
-# %% ../nbs/07_experiments.ipynb #7a804e36
+# %% ../nbs/07_experiments.ipynb #b72cc943
 _names = {0.004: 'table_I', 0.01: 'table_II'}
 _titles = {'table_I': 'Table I', 'table_II': 'Table II'}
 
@@ -478,6 +540,25 @@ def _plot_study(st:pd.DataFrame, path:Path):
     b.set(xlabel='purifier parameters', xscale='log', title=f"after {st['epochs'].max()} epochs")
     fig.tight_layout(); fig.savefig(path, dpi=100); plt.close(fig)
 
+def _setup_md(cfg:RunConfig, rows:pd.DataFrame)->str:
+    "The choices behind the numbers, in words"
+    c = cfg
+    n = sorted({int(v) for v in rows['n_test'].dropna()}) if len(rows) and 'n_test' in rows else []
+    pre = ' and '.join('ImageNet-pretrained' if p else 'from scratch' for p in c.pretrained)
+    return '\n'.join([
+        "Setup (every item is an `advnb-reproduce` option, see `--help`):\n",
+        f"- data: {', '.join(map(str, c.datasets))}; images at {c.size} px" + (f"; {', '.join(map(str, n))} test images per cell" if n else ''),
+        f"- classifiers: {', '.join(c.archs)}, {pre}; {c.epochs} epochs of Adam at lr {c.lr}, batch {c.bs}"
+        + ("; batch-norm statistics recomputed on the training set afterwards" if c.recalibrate_bn else ''),
+        f"- attacks, made on the undefended classifier: FGSM and I-FGSM ({c.ifgsm_steps} steps of size 2.5·ε/{c.ifgsm_steps}) "
+        f"at ε = {', '.join(map(str, c.eps))} (pixel units, images in [0,1])",
+        f"- adversarial training: {c.adv_epochs} epochs of fine-tuning with {c.adv_fraction:.0%} of each batch replaced by "
+        f"FGSM images, ε drawn from [{c.defence_eps[0]}, {c.defence_eps[1]}]",
+        f"- purifier: width {c.purifier_width}, {c.purifier_epochs} epochs on FGSM images of the same ε range",
+        f"- purifier study: widths {', '.join(map(str, c.study_widths))} × epochs {', '.join(map(str, c.study_epochs))} on the first backbone",
+        *([f"- ensemble adversarial training: also on FGSM images of the other backbones"] if c.ensemble_adv else []),
+        f"- sanity checks: on {c.checks_n if c.checks_n else 'all'} test images; seed {c.seed}", ''])
+
 def write_report(
     rows:pd.DataFrame,  # finished rows (`ResultStore.frame()`)
     out:Path,           # output folder
@@ -488,7 +569,7 @@ def write_report(
 ):
     "Write tables, plots, run log and report for the rows finished so far"
     out = Path(out); skipped = skipped or {}
-    md = [f"# advnb-reproduce results\n", f"Config `{cfg.key()}`; accuracies in % of the test split.\n"]
+    md = [f"# advnb-reproduce results\n", f"Config `{cfg.key()}`; accuracies in % of the test split.\n", _setup_md(cfg, rows)]
     tabs = paper_tables(rows) if len(rows) else {}
     for eps, t in tabs.items():
         name = _names.get(eps, f'table_eps{eps}')
@@ -513,6 +594,17 @@ def write_report(
         md += [f"## Transfer: {r['Data']}, {'pretrained' if r['Pretrained'] else 'from scratch'}, I-FGSM ε = {r['eps']}\n",
                "Accuracy (%) of each backbone (columns) on test images attacked on each backbone (rows).\n",
                to_markdown(m.reset_index()), '']
+    if len(rows) and (rows['kind'] == 'ensemble').any():
+        en = rows[rows['kind'] == 'ensemble'].dropna(axis=1, how='all')
+        en = en[['Data', 'Backbone', 'Pretrained', 'eps'] + [k for k in en if k.startswith(('own:', 'ensemble:'))]]
+        en = en.sort_values(['Data', 'Pretrained', 'Backbone', 'eps']).reset_index(drop=True)
+        en.to_csv(out/'ensemble_adv_training.csv', index=False); atomic_write(out/'ensemble_adv_training.md', to_markdown(en) + '\n')
+        md += ["## Adversarial training on other backbones' images\n",
+               "*own*: fine-tuned on FGSM images of the classifier itself (the tables' *Adversarial training*); *ensemble*: "
+               "on FGSM images of itself and of the other (undefended) backbones, drawn per batch. *FGSM*: made on the "
+               "undefended classifier; *I-FGSM from other backbones*: the worst case over images made on each other "
+               "undefended backbone (these are the ensemble's training sources, so this is not a held-out transfer test).\n",
+               to_markdown(en), '']
     chk = rows[rows['kind'] == 'checks'].to_dict('records') if len(rows) else []
     if chk:
         t = pd.DataFrame([dict(Data=r['Data'], Backbone=r['Backbone'], Pretrained=r['Pretrained'], eps=r['eps'], **c) for r in chk for c in r['checks']])
