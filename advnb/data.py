@@ -176,7 +176,7 @@ def balanced_subset(
         out[split] = (x[idx], np.repeat(np.arange(len(ids), dtype=np.int64), n))
     return out
 
-# %% ../nbs/01_data.ipynb #69ff2fee
+# %% ../nbs/01_data.ipynb #169f2bef
 def save_medmnist_npz(
     data:dict, # split -> (images, labels)
     path,      # destination .npz
@@ -193,7 +193,7 @@ def save_medmnist_npz(
 
 def make_ct_subset(
     root,             # folder holding the official organamnist.npz (MD5 checked)
-    dest='data/organamnist_ct3.npz', # where to write the subset
+    dest='organamnist_ct3.npz', # where to write the subset
     n_per_class=DEFAULT_N_PER_CLASS,  # per class: (train, val, test) triple or a total
     seed:int=42,      # seed of the draw
     size:int=28,      # resolution of the official file to cut from
@@ -203,21 +203,21 @@ def make_ct_subset(
     sub = balanced_subset(load_medmnist(p['flag'], size, root), class_ids(p['flag'], p['classes']), n_per_class, seed)
     return save_medmnist_npz(sub, dest)
 
-# %% ../nbs/01_data.ipynb #88560e2d
+# %% ../nbs/01_data.ipynb #8b3e51fa
 CT_VOCAB = list(PRESETS['ct']['classes'])
 CT_MD5 = 'ad864adbb56fd76c603e927f07142649'
 
 def ct_file()->Path:
-    "Path of the shipped CT subset `data/organamnist_ct3.npz`, MD5 checked"
+    "Path of the shipped CT subset `advnb/shipped_data/organamnist_ct3.npz`, MD5 checked"
     import advnb
-    p = Path(advnb.__file__).resolve().parent.parent/'data'/'organamnist_ct3.npz'
+    p = Path(advnb.__file__).resolve().parent/'shipped_data'/'organamnist_ct3.npz'
     if not p.exists():
-        raise FileNotFoundError(f"the shipped CT subset is not at {p}: install advnb from a clone of its repository "
-                                "(`git clone https://github.com/advnb/advnb && pip install -e advnb`), or pass `root=` "
-                                "a folder holding the official organamnist.npz to cut the subset from it")
+        raise FileNotFoundError(f"the shipped CT subset is not at {p}: it is package data of advnb, so reinstall advnb "
+                                "(`pip install --force-reinstall advnb`, or `pip install -e .` in a clone of its repository), "
+                                "or pass `root=` a folder holding the official organamnist.npz to cut the subset from it")
     if (got := file_md5(p)) != CT_MD5:
-        raise ValueError(f"MD5 mismatch for {p}: expected {CT_MD5}, got {got}; restore the file from the repository "
-                         "(`git checkout data/organamnist_ct3.npz`) or remake it with `make_ct_subset`")
+        raise ValueError(f"MD5 mismatch for {p}: expected {CT_MD5}, got {got}; reinstall advnb, restore the file in a clone "
+                         "(`git checkout advnb/shipped_data/organamnist_ct3.npz`) or remake it with `make_ct_subset`")
     return p
 
 def load_ct()->dict:
