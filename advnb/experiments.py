@@ -235,7 +235,7 @@ def pct(
 
 def _ifgsm_alpha(eps, steps): return 2.5 * eps / steps
 
-# %% ../nbs/07_experiments.ipynb #f27ac986
+# %% ../nbs/07_experiments.ipynb #b38b47bf
 class Unavailable(Exception):
     "Raised for a grid row that needs what this machine cannot get (offline data or weights)"
 
@@ -296,6 +296,27 @@ class Runner:
         return self.cache.get('attacked', lambda: attack_dl(model, batches(), attack, eps=eps, **kw)[0],
                               model=key, attack=name, eps=eps, n=len(y), **kw)
 
+    def ifgsm_set(self, model, x, y, key, eps):
+        "The I-FGSM test set made on `model` (the tables' I-FGSM column, the transfer matrices), cached"
+        c = self.cfg
+        return self.attacked(model, x, y, key, ifgsm, eps, steps=c.ifgsm_steps, alpha=_ifgsm_alpha(eps, c.ifgsm_steps))
+
+    def robust_pct(self, attacked, scored, x, y, attack, eps)->float:
+        "Percentage of `x` that `scored` still classifies as `y` when `attack` differentiates `attacked`"
+        c = self.cfg
+        return 100 * attack_correct(attacked, scored, x, y, attack, eps, bs=c.bs, steps=c.ifgsm_steps)[0].double().mean().item()
+
+    def key(self, data, arch, pretrained)->str:
+        "Cache name of a group's trained classifier; everything made from it is named after it"
+        return self.cache.path('classifier', **self._deps(data, arch, pretrained)).stem
+
+    def backbones(self, data, pretrained)->tuple:
+        "`(dls, x, y, models, keys)` of one (dataset, pretrained) group: its data, test set and every trained classifier"
+        dls = self._dls(data)
+        x, y = self._test_set(dls)
+        models = {a: self.classifier(dls, data, a, pretrained).model.eval() for a in self.cfg.archs}
+        return dls, x, y, models, {a: self.key(data, a, pretrained) for a in self.cfg.archs}
+
     def adv_trained(self, dls, learn, key, eps):
         "The classifier fine-tuned with FGSM adversarial training, ε drawn from `eps` (cached)"
         def make():
@@ -319,10 +340,10 @@ class Runner:
     def cell(self, dls, data, arch, pretrained, eps, learn, x, y)->dict:
         "Every number of one grid cell"
         c, t0 = self.cfg, time.time()
-        key = self.cache.path('classifier', **self._deps(data, arch, pretrained)).stem
+        key = self.key(data, arch, pretrained)
         clf = learn.model.eval()
         x_fgsm = self.attacked(clf, x, y, key, fgsm, eps)
-        x_ifgsm = self.attacked(clf, x, y, key, ifgsm, eps, steps=c.ifgsm_steps, alpha=_ifgsm_alpha(eps, c.ifgsm_steps))
+        x_ifgsm = self.ifgsm_set(clf, x, y, key, eps)
         row = dict(kind='cell', Data=str(data), Backbone=arch, Pretrained=bool(pretrained), eps=float(eps),
                    **{'No attack': pct(clf, x, y), 'FGSM': pct(clf, x_fgsm, y), 'I-FGSM': pct(clf, x_ifgsm, y)})
         adv = self._learner(dls, arch, pretrained, weights=_state(clf))
@@ -334,13 +355,13 @@ class Runner:
         row['Preprocessing data'] = pct(defended, x_fgsm, y)
         row['Preprocessing, clean'] = pct(defended, x, y)
         pairs = threat_pairs(defended, threats=['whitebox', 'bpda'])
-        known = {'Adv. training, white-box FGSM': (adv_m, adv_m, 'fgsm'), 'Adv. training, white-box I-FGSM': (adv_m, adv_m, 'ifgsm'),
-                 'Preprocessing, white-box FGSM': (*pairs['whitebox'], 'fgsm'), 'Preprocessing, white-box I-FGSM': (*pairs['whitebox'], 'ifgsm'),
-                 'Preprocessing, BPDA I-FGSM': (*pairs['bpda'], 'ifgsm')}
-        pb = progress_bar(list(known.items()), leave=False)
+        threats = {'Adv. training, white-box FGSM': (adv_m, adv_m, 'fgsm'), 'Adv. training, white-box I-FGSM': (adv_m, adv_m, 'ifgsm'),
+                   'Preprocessing, white-box FGSM': (*pairs['whitebox'], 'fgsm'), 'Preprocessing, white-box I-FGSM': (*pairs['whitebox'], 'ifgsm'),
+                   'Preprocessing, BPDA I-FGSM': (*pairs['bpda'], 'ifgsm')}
+        pb = progress_bar(list(threats.items()), leave=False)
         for col, (att, sc, a) in pb:
             pb.comment = col
-            row[col] = 100 * attack_correct(att, sc, x, y, a, eps, bs=c.bs, steps=c.ifgsm_steps)[0].double().mean().item()
+            row[col] = self.robust_pct(att, sc, x, y, a, eps)
         row.update(n_test=len(y), parameters=count_params(clf), seconds=round(time.time() - t0, 1))
         return row
 
@@ -349,7 +370,7 @@ class Runner:
         for e in self.cfg.curve_eps:
             cell = f'curve|{data}|{arch}|{pretrained}|{e}'
             if cell in self.store: continue
-            acc = pct(clf, x, y) if e == 0 else 100 * attack_correct(clf, clf, x, y, 'fgsm', e, bs=self.cfg.bs)[0].double().mean().item()
+            acc = pct(clf, x, y) if e == 0 else self.robust_pct(clf, clf, x, y, 'fgsm', e)
             self.store.add(cell, dict(kind='curve', Data=str(data), Backbone=arch, Pretrained=bool(pretrained), eps=float(e), FGSM=acc))
 
     def study(self, dls, data, arch, pretrained, clf):
@@ -376,7 +397,7 @@ class Runner:
             self.log(f"{data} / {arch} / {'pretrained' if pretrained else 'scratch'}: finished earlier, skipped"); return
         dls = self._dls(data)
         learn = self.classifier(dls, data, arch, pretrained)
-        key = self.cache.path('classifier', **self._deps(data, arch, pretrained)).stem
+        key = self.key(data, arch, pretrained)
         x, y = self._test_set(dls)
         for e in todo:
             self.log(f"cell {data} / {arch} / {'pretrained' if pretrained else 'scratch'} / eps={e}")
@@ -403,11 +424,8 @@ class Runner:
         tkeys = [f'transfer|{data}|{pretrained}|{e}' for e in c.eps]
         ckeys = [f'checks|{data}|{a}|{pretrained}' for a in c.archs]
         if all(k in self.store for k in tkeys + ckeys): return
-        dls = self._dls(data)
-        x, y = self._test_set(dls)
-        models = {a: self.classifier(dls, data, a, pretrained).model.eval() for a in c.archs}
-        keys = {a: self.cache.path('classifier', **self._deps(data, a, pretrained)).stem for a in c.archs}
-        made_on = lambda a, e: self.attacked(models[a], x, y, keys[a], ifgsm, e, steps=c.ifgsm_steps, alpha=_ifgsm_alpha(e, c.ifgsm_steps))
+        dls, x, y, models, keys = self.backbones(data, pretrained)
+        made_on = lambda a, e: self.ifgsm_set(models[a], x, y, keys[a], e)
         for e, k in zip(c.eps, tkeys):
             if len(models) < 2: break
             if k not in self.store:
@@ -431,11 +449,8 @@ class Runner:
         if not c.ensemble_adv or len(c.archs) < 2: return
         rk = lambda a, e: f'ensemble|{data}|{a}|{pretrained}|{e}'
         if all(rk(a, e) in self.store for a in c.archs for e in c.eps): return
-        dls = self._dls(data)
-        x, y = self._test_set(dls)
-        models = {a: self.classifier(dls, data, a, pretrained).model.eval() for a in c.archs}
-        keys = {a: self.cache.path('classifier', **self._deps(data, a, pretrained)).stem for a in c.archs}
-        made_on = lambda a, e: self.attacked(models[a], x, y, keys[a], ifgsm, e, steps=c.ifgsm_steps, alpha=_ifgsm_alpha(e, c.ifgsm_steps))
+        dls, x, y, models, keys = self.backbones(data, pretrained)
+        made_on = lambda a, e: self.ifgsm_set(models[a], x, y, keys[a], e)
         eps = tuple(c.defence_eps)
         for a in c.archs:
             todo = [e for e in c.eps if rk(a, e) not in self.store]
@@ -455,13 +470,12 @@ class Runner:
             own_m, ens_m = own.model.eval(), ens.model.eval()
             for e in todo:
                 x_fgsm = self.attacked(models[a], x, y, keys[a], fgsm, e)
-                white = lambda m: 100 * attack_correct(m, m, x, y, 'ifgsm', e, bs=c.bs, steps=c.ifgsm_steps)[0].double().mean().item()
                 row = dict(kind='ensemble', Data=str(data), Backbone=a, Pretrained=bool(pretrained), eps=float(e), sources=', '.join(others))
                 for name, m in (('own', own_m), ('ensemble', ens_m)):
                     row[f'{name}: clean'] = pct(m, x, y)
                     row[f'{name}: FGSM'] = pct(m, x_fgsm, y)
                     row[f'{name}: I-FGSM from other backbones'] = min(pct(m, made_on(b, e), y) for b in others)
-                    row[f'{name}: white-box I-FGSM'] = white(m)
+                    row[f'{name}: white-box I-FGSM'] = self.robust_pct(m, m, x, y, 'ifgsm', e)
                 self.store.add(rk(a, e), row)
             self.write_outputs()
 

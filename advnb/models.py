@@ -152,7 +152,7 @@ def param_table(
         rows.append({'arch': a, 'parameters': count_params(m), 'millions': round(count_params(m)/1e6, 2)})
     return pd.DataFrame(rows).set_index('arch')
 
-# %% ../nbs/02_models.ipynb #1cd464e8
+# %% ../nbs/02_models.ipynb #5282d948
 def recalibrate_bn(
     model,                      # module or Learner whose batch-norm running statistics to recompute
     dl,                         # iterable of `(x, y)` batches (or of `x`) from the training distribution
@@ -165,7 +165,8 @@ def recalibrate_bn(
     if max_batches is not None and (not isinstance(max_batches, int) or max_batches < 1):
         raise ValueError(f"`max_batches` must be a positive int or None, got {max_batches!r}")
     modes, moms = [(c, c.training) for c in m.modules()], [b.momentum for b in bns]
-    dev, n = next(m.parameters()).device, 0
+    saved = [(b.running_mean.clone(), b.running_var.clone(), b.num_batches_tracked.clone()) for b in bns]
+    dev, n, done = next(m.parameters()).device, 0, False
     try:
         m.eval()
         for b in bns: b.reset_running_stats(); b.momentum = None; b.train()
@@ -175,9 +176,13 @@ def recalibrate_bn(
                 x = batch[0] if isinstance(batch, (tuple, list)) else batch
                 m(torch.as_tensor(x).to(dev)); n += 1
         if n == 0: raise ValueError("`dl` yielded no batches: batch-norm statistics cannot be recomputed from it")
+        done = True
     finally:
         for b, mo in zip(bns, moms): b.momentum = mo
         for c, t in modes: c.training = t
+        if not done:   # an error or an interruption leaves the statistics as they were
+            for b, s in zip(bns, saved):
+                for buf, old in zip((b.running_mean, b.running_var, b.num_batches_tracked), s): buf.copy_(old)
     return m
 
 class RecalibrateBN(Callback):
