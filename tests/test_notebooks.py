@@ -1,13 +1,17 @@
 """The notebooks are the source, the docs and the tests of advnb. Each one runs here as one test,
 through nbdev's own runner, then the library is checked against what the notebooks export, the
-notebooks are checked clean, and the pages are rendered to HTML."""
-import json, os, shutil, subprocess, sys, textwrap
+notebooks are checked clean and committed with their evidence (figures and tables), and the pages are
+rendered to HTML with that evidence in them."""
+import json, os, re, shutil, subprocess, sys, textwrap
 from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-NBS = sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_'))
+_LONGEST_FIRST = ['07_experiments', '06_evaluate', '09_reliability', '03_attacks', '05_purifier', '02_models', '04_adversarial_training']
+NBS = sorted((p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_')),
+             key=lambda p: (_LONGEST_FIRST.index(p.stem) if p.stem in _LONGEST_FIRST else len(_LONGEST_FIRST), p.name))
 BIN = Path(sys.executable).parent
+THREADS = os.environ.get('ADVNB_TEST_THREADS', '1')   # torch threads per notebook: the test run runs two notebooks at a time
 
 def _run(cmd, cwd, timeout=120, **kw):
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, **kw)
@@ -24,7 +28,7 @@ def test_notebook_runs(nb, nb_flags):
                            basepath={str(ROOT)!r}, cell_timeout=cfg.cell_timeout)
         print(f'{{secs:.1f}}s')
         sys.exit(0 if ok else 1)""")
-    env = {**os.environ, 'PYTHONPATH': str(ROOT)}
+    env = {**os.environ, 'PYTHONPATH': str(ROOT), 'OMP_NUM_THREADS': THREADS, 'MKL_NUM_THREADS': THREADS}
     r = _run([sys.executable, '-c', code], cwd=nb.parent, timeout=1800, env=env)
     assert r.returncode == 0, f"{nb.name} failed:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
 
@@ -54,15 +58,39 @@ def test_notebooks_clean(tmp_path):
     dirty = [p.name for p in NBS if (tmp_path/'nbs'/p.name).read_bytes() != p.read_bytes()]
     assert not dirty, f"not clean: {dirty}; run nbdev-clean"
 
+def _cells(nb:Path)->list:
+    return json.loads(nb.read_text())['cells']
+
+def _kinds(c)->set:
+    "The kinds of output a cell committed: 'image', 'table', 'text'"
+    out = set()
+    for o in c.get('outputs', []):
+        d = o.get('data', {})
+        if 'image/png' in d or 'image/svg+xml' in d: out.add('image')
+        if '<table' in ''.join(d.get('text/html', '')): out.add('table')
+        if o.get('output_type') == 'stream' or 'text/plain' in d or 'text/markdown' in d: out.add('text')
+    return out
+
+def test_results_page_shows_the_run():
+    "The results page carries Tables I and II and the run's figures"
+    cells = _cells(ROOT/'nbs'/'results.ipynb')
+    html = ''.join(''.join(o.get('data', {}).get('text/html', '')) for c in cells if c['cell_type'] == 'code' for o in c.get('outputs', []))
+    assert html.count('<table') >= 4, "the results page should show Tables I and II (both views) as tables"
+    assert sum('image' in _kinds(c) for c in cells) >= 3, "the results page should show the attack figures, the ε curve and the purifier study"
+
 @pytest.mark.parametrize('nb', NBS, ids=lambda p: p.stem)
 def test_page_renders(nb):
-    "Each page converts to HTML with its title, as a smoke test of what the docs site publishes"
+    "Each page converts to HTML with its title and with every image and table its notebook carries"
     from nbconvert import HTMLExporter
     import nbformat
     doc = nbformat.read(nb, as_version=4)
     html, _ = HTMLExporter().from_notebook_node(doc)
     title = next(c.source for c in doc.cells if c.cell_type == 'markdown').splitlines()[0].lstrip('# ').strip()
     assert title and title in html, f"{nb.name}: title {title!r} missing from the rendered page"
+    images = sum(1 for c in doc.cells if c.cell_type == 'code' for o in c.get('outputs', []) if 'image/png' in o.get('data', {}))
+    tables = sum(''.join(o.get('data', {}).get('text/html', '')).count('<table') for c in doc.cells if c.cell_type == 'code' for o in c.get('outputs', []))
+    assert html.count('src="data:image/png') >= images, f"{nb.name}: the page shows fewer images than the notebook carries"
+    assert html.count('<table') >= tables, f"{nb.name}: the page shows fewer tables than the notebook carries"
 
 def _sh_blocks(md:str):
     "Code lines of the ```sh blocks in markdown text"

@@ -1,0 +1,48 @@
+"""A run killed at any point and run again ends with the same tables, CSVs and figures, byte for byte, as a
+run that was never interrupted. Real `advnb-reproduce` processes are killed with SIGKILL (no clean-up) at
+named points through the runner's `ADVNB_FAULT` variable: in the middle of writing a cache file, in the
+middle of the purifier study, and between two cells."""
+import filecmp, json, os, signal, subprocess, sys
+from pathlib import Path
+import pytest
+
+TINY = dict(datasets=['ct'], pretrained=['no'], archs=['resnet18'], eps=[0.004, 0.01], n_per_class=[20, 10, 10], epochs=1,
+            adv_epochs=1, purifier_epochs=1, purifier_width=0.25, whitebox_n=8, worst_n=4, apgd_steps=2, square_queries=5,
+            checks_on='none', study_epochs=[1], study_widths=[0.25, 0.5], curve_eps=[0.0, 0.01])
+
+def _argv(out):
+    return ['--out', str(out)] + [a for k, v in TINY.items() for a in ['--' + k.replace('_', '-'), *map(str, v if isinstance(v, list) else [v])]]
+
+def _run(out, fault=None):
+    code = f'from advnb.experiments import reproduce_cli; reproduce_cli({_argv(out)!r})'
+    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
+    if fault: env['ADVNB_FAULT'] = fault
+    else: env.pop('ADVNB_FAULT', None)
+    return subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, timeout=900)
+
+def outputs(folder:Path)->list:
+    "The files a run's results consist of: tables, CSVs and figures"
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob('*')
+                  if p.is_file() and 'cache' not in p.parts and (p.suffix in ('.csv', '.png') or (p.name.startswith('table_') and p.suffix == '.md')))
+
+@pytest.fixture(scope='module')
+def reference(tmp_path_factory):
+    out = tmp_path_factory.mktemp('ref')/'run'
+    r = _run(out)
+    assert r.returncode == 0, r.stderr[-3000:]
+    return out
+
+@pytest.mark.parametrize('fault', ['cache-write:3', 'study:1', 'cell:1'])
+def test_killed_run_resumes_exactly(reference, tmp_path, fault):
+    out = tmp_path/'run'
+    killed = _run(out, fault)
+    assert killed.returncode == -signal.SIGKILL, f"the run was not killed at {fault}: {killed.returncode}\n{killed.stderr[-2000:]}"
+    if fault.startswith('cache-write'): assert list(out.rglob('.*.tmp')), "the kill left no half-written temporary file"
+    resumed = _run(out)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    want, got = outputs(reference), outputs(out)
+    assert got == want, f"different files: {sorted(set(want) ^ set(got))}"
+    differ = [f for f in want if not filecmp.cmp(reference/f, out/f, shallow=False)]
+    assert not differ, f"after a kill at {fault} these files differ from the uninterrupted run: {differ}"
+    rows = json.loads((out/'results.json').read_text())['rows']
+    assert sorted(rows) == sorted(json.loads((reference/'results.json').read_text())['rows'])   # no duplicated or missing rows
