@@ -84,7 +84,8 @@ _GROUP_OPTS = ('first', 'all', 'none')
 def _coerce(k:str, v):
     "A config value as `RunConfig` stores it: tuples for tuple fields, ints for counts"
     dflt = getattr(RunConfig(), k)
-    if isinstance(dflt, tuple): v = tuple(v) if isinstance(v, (list, tuple)) else (v,)
+    if isinstance(v, str) and v.lower() == 'none' and 'None' in str(_fields()[k].type): return None
+    if isinstance(dflt, tuple) and k != 'n_per_class': v = tuple(v) if isinstance(v, (list, tuple)) else (v,)
     if k == 'pretrained': v = tuple({False: 'no', True: 'imagenet'}.get(p, p) if isinstance(p, bool) else str(p) for p in v)
     if k == 'n_per_class' and isinstance(v, (list, tuple)): v = int(v[0]) if len(v) == 1 else tuple(int(i) for i in v)
     return v
@@ -931,7 +932,7 @@ def _to_bool(v):
     raise argparse.ArgumentTypeError(f"expected yes or no, got {v!r}")
 
 def _none_or(t):
-    def f(v): return None if str(v).lower() == 'none' else t(v)
+    def f(v): return 'none' if str(v).lower() == 'none' else t(v)   # `_coerce` turns it into None
     f.__name__ = t.__name__
     return f
 
@@ -950,13 +951,15 @@ def _option(p, f, v):
     "One command-line option for `RunConfig` field `f` with default `v`"
     opt, h = '--' + f.name.replace('_', '-'), _help(f)
     if isinstance(v, bool): p.add_argument(opt, type=_to_bool, default=None, metavar='yes|no', help=f"{h} (default: {'yes' if v else 'no'})")
+    elif f.name == 'n_per_class': p.add_argument(opt, nargs='+', default=None, metavar='N', help=f"{h} (default: {' '.join(map(str, v)) if isinstance(v, tuple) else v or 'the source' + chr(39) + 's'})")
     elif isinstance(v, tuple):
         t = {float: float, int: int}.get(type(v[0]), str)
         p.add_argument(opt, nargs='+', type=t, default=None, help=f"{h} (default: {' '.join(map(str, v))})")
-    elif f.name == 'n_per_class': p.add_argument(opt, nargs='+', default=None, metavar='N', help=f"{h} (default: the source's)")
     else:
         if v is None: p.add_argument(opt, type=_none_or(int if f.name.endswith(('_n', '_test')) else str), default=None, help=f"{h} (default: None)")
-        else: p.add_argument(opt, type={float: float, int: int}.get(type(v), str), default=None, help=f"{h} (default: {v})")
+        else:
+            t = {float: float, int: int}.get(type(v), str)
+            p.add_argument(opt, type=_none_or(t) if 'None' in str(f.type) else t, default=None, help=f"{h} (default: {v})")
 
 def reproduce_parser()->argparse.ArgumentParser:
     "The command-line options of `advnb-reproduce`, one per `RunConfig` field"
