@@ -71,6 +71,55 @@ def _kinds(c)->set:
         if o.get('output_type') == 'stream' or 'text/plain' in d or 'text/markdown' in d: out.add('text')
     return out
 
+_FIGURE = re.compile(r'\bplt\.|\bplot_\w+\(|\bshow_\w+\(|\.plot\(|\bimshow\(')
+
+def _flags(src:str)->set:
+    return {w for l in src.splitlines() if l.startswith('#|') for w in l[2:].replace(':', ' ').split()}
+
+_DISPLAYS = ('dict', 'round', 'head', 'table', 'map', 'concat', 'DataFrame', 'Series', 'describe')
+
+def _shows(src:str)->bool:
+    "Whether a cell ends in a value a reader is meant to see: a name, a literal or a table-making call, not `;`-silenced"
+    import ast
+    code = '\n'.join(l for l in src.splitlines() if not l.lstrip().startswith(('%', '!')))
+    if code.rstrip().endswith(';'): return False
+    try: body = ast.parse(code).body
+    except SyntaxError: return False
+    if not body or not isinstance(body[-1], ast.Expr): return False
+    v = body[-1].value
+    if not isinstance(v, ast.Call): return not isinstance(v, ast.Constant)
+    f = v.func
+    return (f.id if isinstance(f, ast.Name) else getattr(f, 'attr', '')) in _DISPLAYS
+
+def _evidence_gaps(nb:Path)->list:
+    "Cells of `nb` that should carry committed evidence and do not"
+    gaps = []
+    for c in _cells(nb):
+        if c['cell_type'] != 'code': continue
+        src = ''.join(c['source'])
+        fl = _flags(src)
+        if fl & {'export', 'exporti', 'hide', 'cuda', 'eval'}: continue
+        kinds = _kinds(c)
+        if _FIGURE.search(src) and 'plt.close(' not in src and 'image' not in kinds: gaps.append(f"{c.get('id')}: draws a figure but carries no image")
+        elif _shows(src) and not kinds: gaps.append(f"{c.get('id')}: ends in an expression but carries no output")
+    return gaps
+
+@pytest.mark.parametrize('nb', NBS, ids=lambda p: p.stem)
+def test_notebook_carries_evidence(nb):
+    "Every notebook is committed executed: each cell that draws has its image, each cell that shows a value has its output"
+    gaps = _evidence_gaps(nb)
+    assert not gaps, f"{nb.name} was committed without the evidence its readers need (run tools/refresh_docs.py {nb.name}): {gaps}"
+
+def test_evidence_check_has_teeth(tmp_path):
+    "The evidence check flags a figure without an image and a displayed value without output"
+    nb = tmp_path/'x.ipynb'
+    cell = lambda src, outs: {'cell_type': 'code', 'id': src[:4], 'metadata': {}, 'source': [src], 'outputs': outs, 'execution_count': None}
+    img = [{'output_type': 'display_data', 'data': {'image/png': 'AA=='}, 'metadata': {}}]
+    cells = [cell('plt.plot([1])', []), cell('tab', []), cell('test_eq(1, 1)', []), cell('plot_x(a)', img), cell('m.eval();', []),
+             cell('t.round(3)', [])]
+    nb.write_text(json.dumps({'cells': cells}))
+    assert [g.split(':')[0] for g in _evidence_gaps(nb)] == ['plt.', 'tab', 't.ro']
+
 def test_results_page_shows_the_run():
     "The results page carries Tables I and II and the run's figures"
     cells = _cells(ROOT/'nbs'/'results.ipynb')
