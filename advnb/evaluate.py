@@ -23,7 +23,7 @@ from torch import nn, Tensor
 import matplotlib.pyplot as plt
 from torchvision.models.resnet import BasicBlock, Bottleneck
 from .core import check_pixels, check_labels, as_model, model_device, eval_mode, predict, balanced_draw
-from .attacks import fgsm, ifgsm, pgd, apgd, apgd_targeted, square, random_target, default_alpha
+from .attacks import fgsm, ifgsm, pgd, apgd, apgd_targeted, square, random_target, default_alpha, ce_logit_grad
 
 # %% ../nbs/06_evaluate.ipynb #d3f74ca2
 def margin_loss(
@@ -457,13 +457,15 @@ def check_gradients(
     bs:int=128,           # batch size
 )->Check:
     "The attack loss must have a non-zero, finite input gradient for (nearly) every example"
-    m = as_model(model); dev = model_device(m); loss_fn = loss_fn or F.cross_entropy
+    m = as_model(model); dev = model_device(m)
     good = []
     with eval_mode(m), torch.enable_grad():
         for i in range(0, len(x), bs):
-            xb = x[i:i+bs].to(dev).clone().requires_grad_(True)
-            l = loss_fn(m(xb), y[i:i+bs].to(dev))
-            g, = torch.autograd.grad(l.sum(), xb, allow_unused=True)
+            xb, yb = x[i:i+bs].to(dev).clone().requires_grad_(True), y[i:i+bs].to(dev)
+            z = m(xb)
+            go = ce_logit_grad(z.detach().float(), yb) if loss_fn is None else None   # as the attacks differentiate cross-entropy
+            if go is not None: g, = torch.autograd.grad(z, xb, grad_outputs=go.to(z.dtype), allow_unused=True)
+            else: g, = torch.autograd.grad((loss_fn or F.cross_entropy)(z, yb).sum(), xb, allow_unused=True)
             if g is None: g = torch.zeros_like(xb)
             g = g.flatten(1)
             good.append(((g.abs().amax(1) > 0) & g.isfinite().all(1)).cpu())
