@@ -951,7 +951,9 @@ def _option(p, f, v):
     "One command-line option for `RunConfig` field `f` with default `v`"
     opt, h = '--' + f.name.replace('_', '-'), _help(f)
     if isinstance(v, bool): p.add_argument(opt, type=_to_bool, default=None, metavar='yes|no', help=f"{h} (default: {'yes' if v else 'no'})")
-    elif f.name == 'n_per_class': p.add_argument(opt, nargs='+', default=None, metavar='N', help=f"{h} (default: {' '.join(map(str, v)) if isinstance(v, tuple) else v or 'the source' + chr(39) + 's'})")
+    elif f.name == 'n_per_class':
+        d = ' '.join(map(str, v)) if isinstance(v, tuple) else (v or "the source's")
+        p.add_argument(opt, nargs='+', default=None, metavar='N', help=f"{h} (default: {d})")
     elif isinstance(v, tuple):
         t = {float: float, int: int}.get(type(v[0]), str)
         p.add_argument(opt, nargs='+', type=t, default=None, help=f"{h} (default: {' '.join(map(str, v))})")
