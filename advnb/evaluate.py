@@ -7,9 +7,9 @@ Docs: https://advnb.github.io/advnb/evaluate.html.md"""
 # %% auto #0
 __all__ = ['THREATS', 'ATTACKS', 'LOSSES', 'WORST_CASE', 'CURVE_EPS', 'STEP_CAP_EPS', 'CHECK_EPS', 'OWN_LOSS', 'EOT_DRAWS',
            'margin_loss', 'Squeezer', 'BitDepth', 'MedianSmooth', 'BPDA', 'split_defence', 'threat_pairs', 'collect',
-           'attack_batch', 'attack_correct', 'worst_case', 'curve_alphas', 'curve_correct', 'eps_curve',
-           'transfer_matrix', 'Check', 'checks_frame', 'check_iterative', 'check_monotonic', 'check_chance',
-           'check_transfer', 'check_steps', 'check_unbounded', 'check_restarts', 'check_gradient_free',
+           'attack_batch', 'attack_correct', 'worst_case', 'stack_eps', 'unstack_eps', 'curve_alphas', 'curve_correct',
+           'eps_curve', 'transfer_matrix', 'Check', 'checks_frame', 'check_iterative', 'check_monotonic',
+           'check_chance', 'check_transfer', 'check_steps', 'check_unbounded', 'check_restarts', 'check_gradient_free',
            'check_deterministic', 'check_gradients', 'Evaluation', 'evaluate', 'sanity_checks', 'cam_layer', 'grad_cam',
            'show_grad_cam', 'cam_shift', 'plot_eps_curves']
 
@@ -169,7 +169,7 @@ def attack_batch(
     x:Tensor,              # pixel images (N,C,H,W)
     y:Tensor,              # true labels
     attack:str='ifgsm',    # one of `ATTACKS`
-    eps:float=0.01,        # L-inf budget, pixel units
+    eps:float|Tensor=0.01, # L-inf budget, pixel units; or a tensor of one budget per image
     loss_fn=None,          # loss for the gradient attacks fgsm, ifgsm, pgd, targeted; None: cross-entropy
     steps:int=10,          # iterations of the iterative attacks (I-FGSM, PGD, targeted)
     alpha:float|None=None, # their step size; None: 2.5*eps/steps
@@ -183,7 +183,7 @@ def attack_batch(
 )->tuple:
     "Adversarial images `(x_adv, target)` from a named attack; `target` is None for untargeted attacks"
     _names(attack, ATTACKS, 'attack')
-    m, a = as_model(model), (_alpha(eps, steps, alpha) if eps > 0 else None)
+    m, a = as_model(model), (None if not isinstance(eps, Tensor) and eps == 0 else _alpha(eps, steps, alpha))
     dev = model_device(m, x.device); x, y = x.to(dev), y.to(dev)
     g = dict(eot=eot, precision=precision)
     if attack == 'fgsm': return fgsm(m, x, y, eps, loss_fn=loss_fn, **g), None
@@ -207,7 +207,7 @@ def attack_correct(
     scored,               # model whose predictions are scored
     x:Tensor, y:Tensor,   # pixel images and true labels (CPU)
     attack:str='ifgsm',   # one of `ATTACKS`
-    eps:float=0.01,       # L-inf budget, pixel units
+    eps:float|Tensor=0.01, # L-inf budget, pixel units; or a tensor of one budget per image
     bs:int=128,           # batch size
     seed:int=0,           # seed (offset by the batch index)
     **kw,                 # passed to `attack_batch`: loss_fn, steps, alpha, restarts, n_classes, apgd_steps, queries, eot, precision
@@ -217,7 +217,8 @@ def attack_correct(
     correct, hit = [], []
     with eval_mode(attacked, scored):
         for j, i in enumerate(range(0, len(x), bs)):
-            xa, t = attack_batch(attacked, x[i:i+bs], y[i:i+bs], attack, eps, seed=seed+j, **kw)
+            e = eps[i:i+bs] if isinstance(eps, Tensor) else eps
+            xa, t = attack_batch(attacked, x[i:i+bs], y[i:i+bs], attack, e, seed=seed+j, **kw)
             with torch.no_grad(): p = scored(xa.to(dev)).argmax(1).cpu()
             correct.append(p == y[i:i+bs])
             if t is not None: hit.append(p == t.cpu())
@@ -229,7 +230,7 @@ WORST_CASE = ('apgd-ce', 'apgd-t', 'square')
 def worst_case(
     model,                  # the model the attacker differentiates (module or Learner)
     x:Tensor, y:Tensor,     # pixel images and true labels (CPU)
-    eps:float=0.01,         # L-inf budget, pixel units
+    eps:float|Tensor=0.01,  # L-inf budget, pixel units; or a tensor of one budget per image
     scored=None,            # the model whose answers count; None: `model`
     alive:Tensor|None=None, # images still standing (a bool per image); None: those `scored` classifies correctly
     steps:int=100,          # APGD iterations
@@ -245,9 +246,27 @@ def worst_case(
     for a in WORST_CASE:
         idx = torch.nonzero(ok).view(-1)
         if not len(idx): break
-        ok[idx] = attack_correct(model, scored, x[idx], y[idx], a, eps, bs=bs, seed=seed, apgd_steps=steps, queries=queries,
+        e = eps[idx] if isinstance(eps, Tensor) else eps
+        ok[idx] = attack_correct(model, scored, x[idx], y[idx], a, e, bs=bs, seed=seed, apgd_steps=steps, queries=queries,
                                  eot=eot, precision=precision)[0]
     return ok
+
+# %% ../nbs/06_evaluate.ipynb #68001cb6
+def stack_eps(
+    x:Tensor, y:Tensor, # pixel images and their labels
+    eps,                # the budgets, a sequence of numbers
+)->tuple:
+    "`(x, y, e)`: images and labels repeated once per budget of `eps`, and `e` holding each image's budget: every ε in one attack batch"
+    e = torch.tensor([float(b) for b in eps for _ in range(len(y))])
+    return torch.cat([x] * len(eps)), torch.cat([y] * len(eps)), e
+
+def unstack_eps(
+    t:Tensor,  # a per-image result on a `stack_eps` batch
+    k:int,     # how many budgets were stacked
+)->list:
+    "`t` split back into one tensor per budget, in the order of `eps`"
+    n = len(t) // k
+    return [t[i * n:(i + 1) * n] for i in range(k)]
 
 # %% ../nbs/06_evaluate.ipynb #ef8953b9
 CURVE_EPS = (0., 0.002, 0.004, 0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64)

@@ -6,8 +6,9 @@ Docs: https://advnb.github.io/advnb/experiments.html.md"""
 
 # %% auto #0
 __all__ = ['PAPER_COLS', 'THREAT_COLS', 'ATTACK_BS', 'RunConfig', 'config_from_dict', 'atomic_write', 'code_version',
-           'ResultStore', 'Cache', 'paper_tables', 'to_markdown', 'Progress', 'Unavailable', 'Runner', 'write_report',
-           'reproduce_parser', 'parse_config', 'reproduce', 'Interrupted', 'reproduce_cli', 'plan', 'format_plan']
+           'ResultStore', 'Cache', 'paper_tables', 'to_markdown', 'Progress', 'Unavailable', 'Runner', 'WorkerDied',
+           'write_report', 'reproduce_parser', 'parse_config', 'default_workers', 'reproduce', 'Interrupted',
+           'reproduce_cli', 'plan', 'format_plan']
 
 # %% ../nbs/07_experiments.ipynb #5cafe758
 import argparse, dataclasses, hashlib, inspect, json, os, platform, signal, sys, time, tempfile
@@ -192,14 +193,16 @@ def code_version(
 
 # %% ../nbs/07_experiments.ipynb #6a599db5
 class ResultStore:
-    "Finished grid cells of one config and one version of the code, kept in `folder/results.json`"
+    "Finished grid cells of one config and one version of the code, kept in `folder/results.json` (or in a worker's part file)"
     def __init__(self,
-        folder:Path,   # output folder of the run
-        cfg:RunConfig, # the run's configuration
-        log=print,     # where notices go
+        folder:Path,     # output folder of the run
+        cfg:RunConfig,   # the run's configuration
+        log=print,       # where notices go
+        name:str='results.json', # the file in `folder`
+        known=(),        # keys of rows finished elsewhere, which count as present
     ):
-        self.path, self.cfg, self.key, self.code, self.log = Path(folder)/'results.json', cfg, cfg.key(), code_version(), log
-        self.rows = self._load()
+        self.path, self.cfg, self.key, self.code, self.log = Path(folder)/name, cfg, cfg.key(), code_version(), log
+        self.rows, self.known = self._load(), set(known)
 
     def _aside(self, name:str, why:str)->dict:
         old = self.path.with_name(name); self.path.rename(old)
@@ -211,22 +214,32 @@ class ResultStore:
         try:
             d = json.loads(self.path.read_text())
             if not isinstance(d, dict) or not isinstance(d.get('rows'), dict): raise ValueError('missing "rows"')
-        except Exception as e: return self._aside(f'results.corrupt-{int(time.time())}.json', f"is unreadable ({type(e).__name__}: {e})")
-        if d.get('config_key') != self.key: return self._aside(f"results.{d.get('config_key', 'unknown')}.json", f"holds results of another config ({d.get('config_key')})")
+        except Exception as e: return self._aside(f'{self.path.stem}.corrupt-{int(time.time())}.json', f"is unreadable ({type(e).__name__}: {e})")
+        if d.get('config_key') != self.key: return self._aside(f"{self.path.stem}.{d.get('config_key', 'unknown')}.json", f"holds results of another config ({d.get('config_key')})")
         if d.get('code_version') != self.code:
-            return self._aside(f"results.{self.key}.code-{d.get('code_version', 'unknown')}.json", f"holds results of other code ({d.get('code_version')}, now {self.code})")
+            return self._aside(f"{self.path.stem}.{self.key}.code-{d.get('code_version', 'unknown')}.json", f"holds results of other code ({d.get('code_version')}, now {self.code})")
         return d['rows']
 
-    def __contains__(self, cell:str): return cell in self.rows
+    def __contains__(self, cell:str): return cell in self.rows or cell in self.known
     def __len__(self): return len(self.rows)
 
-    def add(self, cell:str, row:dict):
-        "Record a finished cell and write the file atomically"
-        self.rows[cell] = row
+    def add(self, cell:str, row:dict): self.update({cell: row})
+
+    def update(self, rows:dict):
+        "Record finished cells and write the file atomically"
+        self.rows.update(rows)
         atomic_write(self.path, json.dumps({'config_key': self.key, 'code_version': self.code, 'config': asdict(self.cfg), 'rows': self.rows},
                                            indent=1, default=str))
 
-    def frame(self)->pd.DataFrame: return pd.DataFrame(list(self.rows.values()))
+    def frame(self,
+        order=None, # keys in the order the rows should follow (rows not in it come last); None: the order they were added
+    )->pd.DataFrame:
+        "The rows as a DataFrame"
+        keys = list(self.rows)
+        if order is not None:
+            rank = {k: i for i, k in enumerate(order)}
+            keys.sort(key=lambda k: rank.get(k, len(rank)))
+        return pd.DataFrame([self.rows[k] for k in keys])
 
 # %% ../nbs/07_experiments.ipynb #fc85ad95
 class Cache:
@@ -345,7 +358,7 @@ from .models import classifier_learner, count_params, parse_init, describe_init,
 from .attacks import fgsm, ifgsm, attack_dl, show_attack, default_alpha
 from .training import adversarial_fine_tune, AdvTrainCallback
 from .purifier import Purifier, Purified, train_purifier, purifier_study
-from .evaluate import attack_correct, threat_pairs, worst_case, sanity_checks, BPDA
+from .evaluate import attack_correct, threat_pairs, worst_case, sanity_checks, BPDA, stack_eps, unstack_eps
 
 # %% ../nbs/07_experiments.ipynb #b38b47bf
 class Unavailable(Exception):
@@ -359,8 +372,9 @@ class Runner:
         cfg:RunConfig, # what to run
         out:Path,      # output folder (created; must be writable)
         log=print,     # where progress lines go
+        workers:int=1, # processes that share out the backbones (on the CPU); 1: everything in this one
     ):
-        self.cfg, self.out = cfg, Path(out)
+        self.cfg, self.out, self.workers, self.part = cfg, Path(out), workers, False
         _check_writable(self.out)
         self.say = Progress(log)
         self.store, self.cache = ResultStore(self.out, cfg, self.say), Cache(self.out, self.say)
@@ -524,8 +538,8 @@ def purifier(self:Runner, data, clf, key:str)->tuple:
 def _pct(ok:torch.Tensor)->float: return 100 * ok.double().mean().item() if len(ok) else float('nan')
 
 @patch
-def whitebox(self:Runner, models:dict, x, y, eps:float)->dict:
-    "Per-image correctness (on `x`) under the attacks that know each defence"
+def whitebox(self:Runner, models:dict, x, y, eps)->dict:
+    "Per-image correctness (on `x`, at `eps`: a number or one per image) under the attacks that know each defence"
     c, out = self.cfg, {}
     pairs = threat_pairs(models['purifier'], threats=['whitebox', 'bpda'])
     runs = {'at fgsm': (models['adv'], models['adv'], 'fgsm'), 'at ifgsm': (models['adv'], models['adv'], 'ifgsm'),
@@ -536,7 +550,7 @@ def whitebox(self:Runner, models:dict, x, y, eps:float)->dict:
     return out
 
 @patch
-def worst(self:Runner, models:dict, x, y, eps:float, alive:dict)->dict:
+def worst(self:Runner, models:dict, x, y, eps, alive:dict)->dict:
     "Per-image correctness after AutoAttack's cascade, run on the images `alive` (each model's survivors of every other attack)"
     c, out = self.cfg, {}
     kw = dict(steps=c.apgd_steps, queries=c.square_queries, seed=c.seed, bs=ATTACK_BS, precision=c.precision)
@@ -548,22 +562,37 @@ def worst(self:Runner, models:dict, x, y, eps:float, alive:dict)->dict:
     return out
 
 # %% ../nbs/07_experiments.ipynb #c4e55ac4
+def _unstacked(d:dict, k:int)->list:
+    "Per-image results of a `stack_eps` batch of `k` budgets, back as one dict per budget"
+    parts = {name: unstack_eps(v, k) for name, v in d.items()}
+    return [{name: p[i] for name, p in parts.items()} for i in range(k)]
+
 @patch
-def cell(self:Runner, data, arch, pretrained, eps:float, models:dict, key:str, info:dict)->dict:
-    "Every number of one grid cell, in percent of the images each column was measured on"
-    c, t0 = self.cfg, time.time()
+def cells(self:Runner, data, arch, pretrained, models:dict, key:str, info:dict)->list:
+    "The grid cells of one backbone, a row per ε of the config: every number in percent of the images its column was measured on"
+    c, t0, eps = self.cfg, time.time(), tuple(self.cfg.eps)
     x, y = self.test_set(data)
-    x_f, x_i = self.test_sets(models['clf'], x, y, key, eps)
     ok = lambda m, xs: predict(m, xs, ATTACK_BS) == y
-    per = {'clean': ok(models['clf'], x), 'fgsm': ok(models['clf'], x_f), 'ifgsm': ok(models['clf'], x_i)}
-    for k in ('adv', 'control', 'purifier'): per[f'{k} clean'], per[f'{k} fgsm'] = ok(models[k], x), ok(models[k], x_f)
+    clean = {'clean': ok(models['clf'], x), **{f'{k} clean': ok(models[k], x) for k in ('adv', 'control', 'purifier')}}
+    per = []
+    for e in eps:
+        x_f, x_i = self.test_sets(models['clf'], x, y, key, e)
+        per.append({**clean, 'fgsm': ok(models['clf'], x_f), 'ifgsm': ok(models['clf'], x_i),
+                    **{f'{k} fgsm': ok(models[k], x_f) for k in ('adv', 'control', 'purifier')}})
     iw, iv = self.draw(y, c.whitebox_n), self.draw(y, c.worst_n)
-    wb = self.whitebox(models, x[iw], y[iw], eps)
+    wbs = _unstacked(self.whitebox(models, *stack_eps(x[iw], y[iw], eps)), len(eps))
     jv = torch.tensor([int(torch.nonzero(iw == i)[0]) for i in iv], dtype=torch.long)   # worst-case draw, as positions in the white-box draw
-    alive = {'und': per['clean'][iv] & per['fgsm'][iv] & per['ifgsm'][iv],
-             'at': per['adv clean'][iv] & per['adv fgsm'][iv] & wb['at fgsm'][jv] & wb['at ifgsm'][jv],
-             'pur': per['purifier clean'][iv] & per['purifier fgsm'][iv] & wb['pur fgsm'][jv] & wb['pur ifgsm'][jv] & wb['pur bpda'][jv]}
-    wc = self.worst(models, x[iv], y[iv], eps, alive)
+    alive = [{'und': p['clean'][iv] & p['fgsm'][iv] & p['ifgsm'][iv],
+              'at': p['adv clean'][iv] & p['adv fgsm'][iv] & wb['at fgsm'][jv] & wb['at ifgsm'][jv],
+              'pur': p['purifier clean'][iv] & p['purifier fgsm'][iv] & wb['pur fgsm'][jv] & wb['pur ifgsm'][jv] & wb['pur bpda'][jv]}
+             for p, wb in zip(per, wbs)]
+    wcs = _unstacked(self.worst(models, *stack_eps(x[iv], y[iv], eps), {k: torch.cat([a[k] for a in alive]) for k in alive[0]}), len(eps))
+    secs = round((time.time() - t0) / len(eps), 1)
+    return [self.cell_row(data, arch, info, e, p, wb, wc, (len(y), len(iw), len(iv)), models['clf'], secs) for e, p, wb, wc in zip(eps, per, wbs, wcs)]
+
+@patch
+def cell_row(self:Runner, data, arch, info, eps:float, per:dict, wb:dict, wc:dict, sizes:tuple, clf, seconds:float)->dict:
+    "One grid cell's row from its per-image correctness: `per` on the test set, `wb` on the white-box draw, `wc` on the worst-case draw"
     row = dict(kind='cell', Data=str(data), Pretrained=info['init'], Backbone=arch, eps=float(eps), n_classes=self.dls(data).c, **{
         'No attack': _pct(per['clean']), 'FGSM': _pct(per['fgsm']), 'I-FGSM': _pct(per['ifgsm']),
         'Adv. training, clean': _pct(per['adv clean']), 'Adversarial training': _pct(per['adv fgsm']),
@@ -573,8 +602,8 @@ def cell(self:Runner, data, arch, pretrained, eps:float, models:dict, key:str, i
         'Preprocessing, white-box FGSM': _pct(wb['pur fgsm']), 'Preprocessing, white-box I-FGSM': _pct(wb['pur ifgsm']),
         'Preprocessing, BPDA I-FGSM': _pct(wb['pur bpda']), 'Undefended, worst case': _pct(wc['und']),
         'Adv. training, worst case': _pct(wc['at']), 'Preprocessing, worst case': _pct(wc['pur'])})
-    row.update(n_test=len(y), n_whitebox=len(iw), n_worst=len(iv), parameters=count_params(models['clf']),
-               **{f'{k} epochs': f"{u['best_epoch']}/{u['epochs_run']}" for k, u in info['used'].items()}, seconds=round(time.time() - t0, 1))
+    row.update(n_test=sizes[0], n_whitebox=sizes[1], n_worst=sizes[2], parameters=count_params(clf),
+               **{f'{k} epochs': f"{u['best_epoch']}/{u['epochs_run']}" for k, u in info['used'].items()}, seconds=seconds)
     return row
 
 # %% ../nbs/07_experiments.ipynb #c4e55ac6
@@ -634,16 +663,17 @@ def study(self:Runner, data, pretrained, arch, models, words):
 
 # %% ../nbs/07_experiments.ipynb #c4e55ac8
 @patch
-def checks(self:Runner, data, pretrained, group:dict):
-    "The sanity checks of every model of a group at the largest ε, on the checks draw (rows of kind 'checks')"
+def checks(self:Runner, data, pretrained, group:dict, archs=None, names=None):
+    "The sanity checks of every model of a group (or of its backbones `archs`, its models `names`) at the largest ε, on the checks draw (rows of kind 'checks')"
     c, e = self.cfg, max(self.cfg.eps)
     x, y = self.test_set(data)
     ic = self.draw(y, c.checks_n)
     for arch, (models, info, key) in group.items():
+        if archs is not None and arch not in archs: continue
         others = {b: self.test_sets(m[0]['clf'], x, y, m[2], e)[1][ic] for b, m in group.items() if b != arch}
         for name, model in (('undefended', models['clf']), ('adv. training', models['adv']), ('purifier', models['purifier'])):
             k = _ckey('checks', data, pretrained, arch, name)
-            if k in self.store: continue
+            if k in self.store or (names is not None and name not in names): continue
             tf = {f'from {b}': accuracy(model, xb, y[ic]) for b, xb in others.items()} or None
             with self.say.stage('sanity checks', done=f"{data} / {info['init']} / {arch}: sanity checks of the {name} model"):
                 chk = sanity_checks(model, (x[ic], y[ic]), eps=e, steps=c.ifgsm_steps, transfer_from=tf, seed=c.seed, bs=ATTACK_BS,
@@ -679,24 +709,30 @@ def figure(self:Runner, data, words, eps, model, x, x_adv, vocab, n:int=3):
 def _slug(s)->str: return ''.join(ch if ch.isalnum() else '_' for ch in str(s)).strip('_')[-40:]
 
 @patch
-def group(self:Runner, data, pretrained, first:bool):
-    "Every row of one (dataset, starting point) group: the cells of each backbone, then the parts that compare or check them"
+def backbone(self:Runner, data, pretrained, arch, first:bool):
+    "The rows of one backbone of a group: its cells at every ε, and on the first group its curve and purifier study"
     c = self.cfg
-    for arch in c.archs:
-        if not self.todo(data, pretrained, arch, first): continue
-        models, info, key = self.models(data, pretrained, arch)
-        x, y = self.test_set(data)
-        for e in c.eps:
+    if not self.todo(data, pretrained, arch, first): return
+    models, info, key = self.models(data, pretrained, arch)
+    x, y = self.test_set(data)
+    if any(_ckey('cell', data, pretrained, arch, e) not in self.store for e in c.eps):
+        self.say(f"cells {data} / {info['init']} / {arch} / ε = {', '.join(map(str, c.eps))}")
+        rows = self.cells(data, arch, pretrained, models, key, info)   # every ε, even if some are stored: the ε share attack batches
+        for e, row in zip(c.eps, rows):
             k = _ckey('cell', data, pretrained, arch, e)
             if k in self.store: continue
-            self.say(f"cell {data} / {info['init']} / {arch} / ε = {e}")
-            row = self.cell(data, arch, pretrained, e, models, key, info)
             if arch == c.archs[0]: self.figure(data, info['init'], e, models['clf'], x, self.test_sets(models['clf'], x, y, key, e)[0], self.dls(data).vocab)
             self.store.add(k, row)
             _fault('cell')
             self.write_outputs()
-        if _on(c.curve_on, first): self.curve(data, pretrained, arch, models, key, info['init'])
-        if _on(c.study_on, first) and arch == c.archs[0]: self.study(data, pretrained, arch, models, info['init'])
+    if _on(c.curve_on, first): self.curve(data, pretrained, arch, models, key, info['init'])
+    if _on(c.study_on, first) and arch == c.archs[0]: self.study(data, pretrained, arch, models, info['init'])
+
+@patch
+def group(self:Runner, data, pretrained, first:bool):
+    "Every row of one (dataset, starting point) group: the rows of each backbone, then the parts that compare or check them"
+    c = self.cfg
+    for arch in c.archs: self.backbone(data, pretrained, arch, first)
     everyone = lambda: {a: self.models(data, pretrained, a) for a in c.archs}
     if _on(c.transfer_on, first) and len(c.archs) > 1 and any(_ckey('transfer', data, pretrained, e) not in self.store for e in c.eps):
         with self.say.stage('transfer'): self.transfer(data, pretrained, everyone())
@@ -751,6 +787,8 @@ def run(self:Runner)->pd.DataFrame:
     t0, first = time.time(), True
     self.say(f"advnb-reproduce: config {self.cfg.key()}, code {code_version()} -> {self.out} ({len(self.store)} result rows from earlier runs)")
     try:
+        self.absorb()
+        if self.workers > 1: self.share()
         for d, p in self.groups():
             try: self.group(d, p, first); first = False
             except Unavailable as e:
@@ -761,12 +799,129 @@ def run(self:Runner)->pd.DataFrame:
         raise
     except torch.OutOfMemoryError as e: raise torch.OutOfMemoryError(f"in stage {self.say.current!r}: {str(e).splitlines()[0]}") from None
     finally: self.write_outputs(wall=time.time() - t0)
-    return self.store.frame()
+    return self.store.frame(self.row_order())
 
 @patch
 def write_outputs(self:Runner, wall:float|None=None):
-    "Tables, plots and the run log from the rows finished so far"
-    write_report(self.store.frame(), self.out, self.cfg, skipped=self.skipped, wall=wall, device=self.device, stages=self.say.stages)
+    "Tables, plots and the run log from the rows finished so far (a worker leaves them to the main process)"
+    if self.part: return
+    write_report(self.store.frame(self.row_order()), self.out, self.cfg, skipped=self.skipped, wall=wall, device=self.device, stages=self.say.stages)
+
+# %% ../nbs/07_experiments.ipynb #c4e55ad1
+def _part_name(kind:str, data, pretrained, arch, model='')->str: return f"part-{kind}-{_slug(data)}-{_slug(pretrained)}-{_slug(arch)}-{_slug(model)}.json"
+
+@patch
+def row_order(self:Runner)->list:
+    "Every row key of the config in the order one process makes them: per group, each backbone's rows, then the transfer, checks and ensemble rows"
+    c, keys = self.cfg, []
+    for i, (d, p) in enumerate(self.groups()):
+        for a in c.archs:
+            keys += [_ckey('cell', d, p, a, e) for e in c.eps] + [_ckey('curve', d, p, a, e) for e in c.curve_eps]
+            keys += [_ckey('study', d, p, a, w) for w in c.study_widths]
+        keys += [_ckey('transfer', d, p, e) for e in c.eps]
+        keys += [_ckey('checks', d, p, a, m) for a in c.archs for m in ('undefended', 'adv. training', 'purifier')]
+        keys += [_ckey('ensemble', d, p, a, e) for a in c.archs for e in c.eps]
+    return keys
+
+@patch
+def absorb(self:Runner, names=None):
+    "Take the rows of workers' part files (`names`, or every one in `parts/`) into the store, and remove the files"
+    folder = self.out/'parts'
+    paths = [folder/n for n in names] if names is not None else sorted(folder.glob('part-*.json')) if folder.exists() else []
+    for path in paths:
+        if not path.exists() or path.name.count('.') != 1: continue      # moved-aside files keep their name's extra dots
+        rows = ResultStore(folder, self.cfg, self.say, name=path.name).rows
+        if rows: self.store.update({k: v for k, v in rows.items() if k not in self.store})
+        path.unlink(missing_ok=True)
+
+# %% ../nbs/07_experiments.ipynb #c4e55ad2
+_WORKER = {}
+
+class _NotATerminal:
+    "A worker's stdout: its lines pass through, but no progress bar is drawn (several processes would draw over each other)"
+    def __init__(self, stream): self.stream = stream
+    def write(self, s): return self.stream.write(s)
+    def flush(self): self.stream.flush()
+    def isatty(self): return False
+
+def _worker_init(threads:int, t0:float, printing:bool):
+    signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C reaches the main process, which stops the workers
+    torch.set_num_threads(threads)
+    sys.stdout = _NotATerminal(sys.stdout)
+    _WORKER.update(t0=t0, printing=printing)
+
+def _work(cfg:dict, out:str, kind:str, unit:tuple, done:list)->dict:
+    "One unit of work in a worker process: the rows of a backbone (`kind='backbone'`) or the sanity checks of one of its models (`'checks'`), into its part file"
+    cfg = config_from_dict(cfg)
+    r = _WORKER.get('runner')
+    if r is None or r.cfg != cfg or r.out != Path(out):
+        lines = _WORKER.setdefault('lines', [])
+        r = _WORKER['runner'] = Runner(cfg, Path(out), log=print if _WORKER.get('printing') else lines.append)
+        r.part, r.say.t0 = True, _WORKER.get('t0', r.say.t0)
+    data, pretrained, arch, first = unit[:4]
+    (r.out/'parts').mkdir(exist_ok=True)
+    r.store = ResultStore(r.out/'parts', cfg, r.say, name=_part_name(kind, *unit[:3], *unit[4:]), known=done)
+    r.say.stages, r.skipped = {}, {}
+    try:
+        if kind == 'backbone': r.backbone(data, pretrained, arch, first)
+        else: r.checks(data, pretrained, {a: r.models(data, pretrained, a) for a in cfg.archs}, archs=[arch], names=[unit[4]])
+    except Unavailable as e: r.skipped[f"{data} / pretrained {pretrained}"] = str(e)
+    finally:
+        if kind == 'backbone': r._models.clear()     # a checks unit's group stays loaded for the next checks unit
+    lines = list(_WORKER.get('lines', [])); _WORKER.get('lines', []).clear()
+    return dict(name=r.store.path.name, stages=r.say.stages, skipped=r.skipped, lines=lines)
+
+# %% ../nbs/07_experiments.ipynb #c4e55ad3
+class WorkerDied(RuntimeError):
+    "A worker process of a run ended without finishing its unit"
+
+@patch
+def share(self:Runner):
+    "Run the backbones of every group, then the sanity checks of each of their models, in `workers` processes; the main process keeps what compares them"
+    from concurrent.futures import ProcessPoolExecutor, FIRST_COMPLETED, wait
+    from concurrent.futures.process import BrokenProcessPool
+    import multiprocessing, advnb.experiments as lib    # workers run the installed module's functions (a notebook's copies live in its __main__)
+    c, groups = self.cfg, self.groups()
+    units = [('backbone', (d, p, a, i == 0)) for i, (d, p) in enumerate(groups) for a in c.archs
+             if any(not k.startswith('checks|') for k in self.todo(d, p, a, i == 0))]
+    checks = {(d, p): [('checks', (d, p, a, True, m)) for m in ('purifier', 'adv. training', 'undefended') for a in c.archs    # the longest first
+                       if _ckey('checks', d, p, a, m) not in self.store] for i, (d, p) in enumerate(groups) if _on(c.checks_on, i == 0)}
+    checks = {g: u for g, u in checks.items() if u}
+    n = min(self.workers, len(units) + sum(map(len, checks.values())))
+    if n < 2: return
+    threads = max(1, torch.get_num_threads() // n)
+    self.say(f"{len(units)} backbones to train and measure, shared out to {n} worker processes of {threads} thread(s) each")
+    pending = {(d, p): sum(u[1][:2] == (d, p) for u in units) for d, p in groups}
+    ex = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn'), initializer=lib._worker_init,
+                             initargs=(threads, self.say.t0, self.say.log is print))
+    running = {}
+    try:
+        def submit(kind, unit): running[ex.submit(lib._work, asdict(c), str(self.out), kind, unit, list(self.store.rows))] = (kind, unit)
+        for u in units: submit(*u)
+        for g, todo in checks.items():
+            if not pending[g]: [submit(*u) for u in todo]
+        while running:
+            finished, _ = wait(running, return_when=FIRST_COMPLETED)
+            for f in finished:
+                kind, (d, p, a, *_) = running.pop(f)
+                try: res = f.result()
+                except BrokenProcessPool: raise WorkerDied(f"a worker process ended without finishing (killed, out of memory, or it could not start) while on {kind} {d} / {p} / {a}; "
+                                                             f"finished rows are saved, run the same command to resume") from None
+                for line in res['lines']: self.say.log(line)
+                for k, v in res['stages'].items(): self.say.stages[k] = self.say.stages.get(k, 0.) + v
+                self.skipped.update(res['skipped'])
+                self.absorb([res['name']])
+                self.write_outputs()
+                if kind == 'backbone':
+                    pending[(d, p)] -= 1
+                    if not pending[(d, p)] and (d, p) in checks and f"{d} / pretrained {p}" not in self.skipped:
+                        for u in checks[(d, p)]: submit(*u)
+    except BaseException:               # an interrupt or an error: the workers stop now, what they finished is saved
+        for proc in list((getattr(ex, '_processes', None) or {}).values()): proc.terminate()
+        ex.shutdown(wait=False, cancel_futures=True)
+        raise
+    ex.shutdown()
+    self.skipped.clear()    # what could not run is found, and said, by the pass over the groups that follows
 
 # %% ../nbs/07_experiments.ipynb #b72cc943
 _names = {0.004: 'table_I', 0.01: 'table_II'}
@@ -972,6 +1127,8 @@ def reproduce_parser()->argparse.ArgumentParser:
     p.add_argument('--config', help='JSON file of RunConfig keys; command-line options override it')
     p.add_argument('--full', action='store_true', help='the paper-sized preset for a GPU: native 224-px MedMNIST+ files, full splits, histology, ImageNet')
     p.add_argument('--plan', '--dry-run', action='store_true', dest='plan', help='print the grid, the data, the device and an estimate of the wall time, and stop')
+    p.add_argument('--workers', default='auto', metavar='N|auto', help="processes that share out the backbones; auto: one per CPU core up to 4 "
+                   "on the CPU, 1 on a GPU (default: %(default)s)")
     p.add_argument('--allow-skips', action='store_true', help='exit 0 even when some requested rows could not run (offline data or weights)')
     dflt = RunConfig()
     for f in dataclasses.fields(RunConfig): _option(p, f, getattr(dflt, f.name))
@@ -979,10 +1136,10 @@ def reproduce_parser()->argparse.ArgumentParser:
 
 # %% ../nbs/07_experiments.ipynb #467e2728
 def parse_config(argv=None)->tuple:
-    "`(RunConfig, out folder, options)` from command-line arguments; options holds `plan` and `allow_skips`"
+    "`(RunConfig, out folder, options)` from command-line arguments; options holds `plan`, `allow_skips` and `workers`"
     a = vars(reproduce_parser().parse_args(argv))
     out, cfg_file, full = Path(a.pop('out')), a.pop('config'), a.pop('full')
-    opts = dict(plan=a.pop('plan'), allow_skips=a.pop('allow_skips'))
+    opts = dict(plan=a.pop('plan'), allow_skips=a.pop('allow_skips'), workers=a.pop('workers'))
     base = RunConfig.full() if full else RunConfig()
     if cfg_file:
         try: d = json.loads(Path(cfg_file).read_text())
@@ -1000,15 +1157,29 @@ def _positive(v, opt):
     if n < 0: raise ValueError(f"{opt}: counts must be >= 0, got {n}")
     return n
 
+def default_workers(
+    device=None, # the run's device (None: the best available)
+)->int:
+    "Worker processes for a run: one per CPU core up to 4 on the CPU (where one process uses its cores poorly), 1 on a GPU"
+    return 1 if default_device(device).type != 'cpu' else max(1, min(4, os.cpu_count() or 1))
+
+def _workers(v, device)->int:
+    if v == 'auto': return default_workers(device)
+    try: n = int(v)
+    except (TypeError, ValueError): n = 0
+    if n < 1 or str(n) != str(v).strip(): raise ValueError(f"--workers: expected a whole number >= 1 or 'auto', got {v!r}")
+    return n
+
 def reproduce(
     cfg:RunConfig|None=None, # what to run (default: `RunConfig()`)
     out='advnb-results',     # output folder
     log=print,               # where progress lines go
+    workers:int|str=1,       # processes sharing out the backbones; 'auto': `default_workers` for the device
 )->pd.DataFrame:
     "Run (or resume) the grid of `cfg` into `out`; returns the finished rows (`.attrs['skipped']` says what could not run)"
     cfg = cfg or RunConfig()
     _validate(cfg)
-    r = Runner(cfg, Path(out), log)
+    r = Runner(cfg, Path(out), log, workers=_workers(workers, cfg.device))
     rows = r.run()
     rows.attrs['skipped'] = dict(r.skipped)
     return rows
@@ -1031,14 +1202,14 @@ def reproduce_cli(argv=None):
         t0 = time.time()
         print(f"advnb-reproduce: {' x '.join(map(str, cfg.datasets))} | pretrained {', '.join(cfg.pretrained)} | {', '.join(cfg.archs)} | "
               f"eps {', '.join(map(str, cfg.eps))}; {cfg.size} px; device {default_device(cfg.device)}", flush=True)
-        rows = reproduce(cfg, out)
+        rows = reproduce(cfg, out, workers=opts['workers'])
         skipped = rows.attrs.get('skipped', {})
         print(f"done in {time.time()-t0:.0f} s: {len(rows)} result rows; tables, figures and run log in {out}/ (see {out}/report.md)")
         if skipped:
             print(f"advnb-reproduce: skipped {len(skipped)} group(s): " + '; '.join(f"{g} ({r.split(':')[0]})" for g, r in skipped.items())
                   + ('' if opts['allow_skips'] else ' -- rerun with the data or weights at hand, or pass --allow-skips to accept this'), file=sys.stderr)
             if not opts['allow_skips']: sys.exit(3)
-    except (ValueError, PermissionError, FileNotFoundError) as e:
+    except (ValueError, PermissionError, FileNotFoundError, WorkerDied) as e:
         print(f"advnb-reproduce: error: {e}", file=sys.stderr); sys.exit(2)
     except Interrupted as e: print(f"advnb-reproduce: stopped by signal {e.signum}; results so far are saved", file=sys.stderr); sys.exit(128 + e.signum)
     except KeyboardInterrupt: print("advnb-reproduce: interrupted; results so far are saved", file=sys.stderr); sys.exit(130)

@@ -9,3 +9,14 @@ def pytest_addoption(parser):
 def nb_flags(request):
     "Notebook flags that are normally skipped but were asked for on the command line"
     return [f for f in ('slow', 'cuda') if request.config.getoption(f)]
+
+# The longest tests first (their order by time on a 2-core CPU), so that the two workers of `pytest -n 2`
+# take them at the start and finish together; every other test keeps its place after them.
+LONGEST_FIRST = ['test_notebook_runs[06_evaluate]', 'test_notebook_runs[03_attacks]', 'test_notebook_runs[07_experiments]',
+                 'test_notebook_runs[05_purifier]', 'test_notebook_runs[02_models]', 'test_killed_run_resumes_exactly',
+                 'test_notebook_runs[04_adversarial_training]', 'test_notebook_runs[09_reliability]', 'test_notebook_runs[index]',
+                 'test_notebook_runs[08_bench]']
+
+def pytest_collection_modifyitems(config, items):
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(item.name, len(rank)))

@@ -7,9 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-_LONGEST_FIRST = ['07_experiments', '06_evaluate', '09_reliability', '03_attacks', '05_purifier', '02_models', '04_adversarial_training']
-NBS = sorted((p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_')),
-             key=lambda p: (_LONGEST_FIRST.index(p.stem) if p.stem in _LONGEST_FIRST else len(_LONGEST_FIRST), p.name))
+NBS = sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_'))   # run longest first: see conftest.py
 BIN = Path(sys.executable).parent
 THREADS = os.environ.get('ADVNB_TEST_THREADS', '1')   # torch threads per notebook: the test run runs two notebooks at a time
 

@@ -1,7 +1,7 @@
 """A run killed at any point and run again ends with the same tables, CSVs and figures, byte for byte, as a
 run that was never interrupted. Real `advnb-reproduce` processes are killed with SIGKILL (no clean-up) at
-named points through the runner's `ADVNB_FAULT` variable: in the middle of writing a cache file, in the
-middle of the purifier study, and between two cells."""
+named points through the runner's `ADVNB_FAULT` variable: in the middle of writing a cache file, then (resumed)
+between two cells, then (resumed again) in the middle of the purifier study."""
 import filecmp, json, os, signal, subprocess, sys
 from pathlib import Path
 import pytest
@@ -32,17 +32,19 @@ def reference(tmp_path_factory):
     assert r.returncode == 0, r.stderr[-3000:]
     return out
 
-@pytest.mark.parametrize('fault', ['cache-write:3', 'study:1', 'cell:1'])
-def test_killed_run_resumes_exactly(reference, tmp_path, fault):
+KILLS = ['cache-write:3', 'cell:1', 'study:1']   # in the order a run reaches them: each resumed run is killed at the next
+
+def test_killed_run_resumes_exactly(reference, tmp_path):
     out = tmp_path/'run'
-    killed = _run(out, fault)
-    assert killed.returncode == -signal.SIGKILL, f"the run was not killed at {fault}: {killed.returncode}\n{killed.stderr[-2000:]}"
-    if fault.startswith('cache-write'): assert list(out.rglob('.*.tmp')), "the kill left no half-written temporary file"
+    for fault in KILLS:
+        killed = _run(out, fault)
+        assert killed.returncode == -signal.SIGKILL, f"the run was not killed at {fault}: {killed.returncode}\n{killed.stderr[-2000:]}"
+        if fault.startswith('cache-write'): assert list(out.rglob('.*.tmp')), "the kill left no half-written temporary file"
     resumed = _run(out)
     assert resumed.returncode == 0, resumed.stderr[-3000:]
     want, got = outputs(reference), outputs(out)
     assert got == want, f"different files: {sorted(set(want) ^ set(got))}"
     differ = [f for f in want if not filecmp.cmp(reference/f, out/f, shallow=False)]
-    assert not differ, f"after a kill at {fault} these files differ from the uninterrupted run: {differ}"
+    assert not differ, f"after kills at {', '.join(KILLS)} these files differ from the uninterrupted run: {differ}"
     rows = json.loads((out/'results.json').read_text())['rows']
     assert sorted(rows) == sorted(json.loads((reference/'results.json').read_text())['rows'])   # no duplicated or missing rows
