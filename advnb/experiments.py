@@ -624,6 +624,8 @@ def _on(opt:str, first:bool)->bool: return opt == 'all' or (opt == 'first' and f
 
 def _ckey(kind, data, pretrained, *rest)->str: return '|'.join(map(str, (kind, data, pretrained, *rest)))
 
+_CHECKED = ('undefended', 'adv. training', 'purifier')   # the models of a backbone that get the sanity checks
+
 @patch
 def todo(self:Runner, data, pretrained, arch, first:bool)->list:
     "The result rows of one backbone that are not finished yet"
@@ -631,7 +633,7 @@ def todo(self:Runner, data, pretrained, arch, first:bool)->list:
     keys = [_ckey('cell', data, pretrained, arch, e) for e in c.eps]
     if _on(c.curve_on, first): keys += [_ckey('curve', data, pretrained, arch, e) for e in c.curve_eps]
     if _on(c.study_on, first) and arch == a0: keys += [_ckey('study', data, pretrained, arch, w) for w in c.study_widths]
-    if _on(c.checks_on, first): keys += [_ckey('checks', data, pretrained, arch, m) for m in ('undefended', 'adv. training', 'purifier')]
+    if _on(c.checks_on, first): keys += [_ckey('checks', data, pretrained, arch, m) for m in _CHECKED]
     return [k for k in keys if k not in self.store]
 
 # %% ../nbs/07_experiments.ipynb #c4e55ac7
@@ -737,7 +739,7 @@ def group(self:Runner, data, pretrained, first:bool):
     if _on(c.transfer_on, first) and len(c.archs) > 1 and any(_ckey('transfer', data, pretrained, e) not in self.store for e in c.eps):
         with self.say.stage('transfer'): self.transfer(data, pretrained, everyone())
     if _on(c.checks_on, first) and any(_ckey('checks', data, pretrained, a, m) not in self.store
-                                               for a in c.archs for m in ('undefended', 'adv. training', 'purifier')):
+                                               for a in c.archs for m in _CHECKED):
         self.checks(data, pretrained, everyone())
     if c.ensemble_adv: self.ensemble(data, pretrained)
     self._models.clear()
@@ -819,7 +821,7 @@ def row_order(self:Runner)->list:
             keys += [_ckey('cell', d, p, a, e) for e in c.eps] + [_ckey('curve', d, p, a, e) for e in c.curve_eps]
             keys += [_ckey('study', d, p, a, w) for w in c.study_widths]
         keys += [_ckey('transfer', d, p, e) for e in c.eps]
-        keys += [_ckey('checks', d, p, a, m) for a in c.archs for m in ('undefended', 'adv. training', 'purifier')]
+        keys += [_ckey('checks', d, p, a, m) for a in c.archs for m in _CHECKED]
         keys += [_ckey('ensemble', d, p, a, e) for a in c.archs for e in c.eps]
     return keys
 
@@ -884,7 +886,7 @@ def share(self:Runner):
     c, groups = self.cfg, self.groups()
     units = [('backbone', (d, p, a, i == 0)) for i, (d, p) in enumerate(groups) for a in c.archs
              if any(not k.startswith('checks|') for k in self.todo(d, p, a, i == 0))]
-    checks = {(d, p): [('checks', (d, p, a, True, m)) for m in ('purifier', 'adv. training', 'undefended') for a in c.archs    # the longest first
+    checks = {(d, p): [('checks', (d, p, a, True, m)) for m in reversed(_CHECKED) for a in c.archs    # the longest first
                        if _ckey('checks', d, p, a, m) not in self.store] for i, (d, p) in enumerate(groups) if _on(c.checks_on, i == 0)}
     checks = {g: u for g, u in checks.items() if u}
     n = min(self.workers, len(units) + sum(map(len, checks.values())))
