@@ -6,7 +6,7 @@ Docs: https://advnb.github.io/advnb/bench.html.md"""
 
 # %% auto #0
 __all__ = ['bench_sections', 'peak_memory_mb', 'bench_attacks', 'bench_strong', 'bench_adv_training', 'bench_stacked',
-           'bench_section', 'run_bench', 'bench_parser', 'bench_cli']
+           'bench_channels_last', 'bench_section', 'run_bench', 'bench_parser', 'bench_cli']
 
 # %% ../nbs/08_bench.ipynb #9903b2b9
 import os, sys, time, copy, threading, statistics, ctypes, platform, argparse
@@ -374,6 +374,46 @@ def bench_stacked(
                       f"then APGD-CE, APGD-T, Square; {arch}, {size} px, {n} images per budget, {dev}, {used} thread(s))")
     return res
 
+# %% ../nbs/08_bench.ipynb #c1a57002
+def bench_channels_last(
+    archs=('resnet50', 'mobilenet_v2', 'densenet169'), # backbones with random weights (`advnb.models.classifier`)
+    size:int=32,            # image side in pixels
+    batch:int=64,           # images per step (the runner's `bs`)
+    steps:int=3,            # timed training steps per round, after one warm-up step
+    repeats:int=2,          # interleaved (default, channels_last) rounds; the fastest of each is kept
+    threads:int|None=None,  # torch CPU threads for the run (restored afterwards); None leaves them
+    device=None,            # 'cpu', 'cuda' or 'mps'; None: the best available
+    seed:int=0,             # seed of the weights and the batch
+    verbose:bool=True,      # print the `channels_last: vs_default=...` line
+)->dict:
+    "Seconds per training step of each backbone with its weights in the default layout and in `channels_last`"
+    dev, old = default_device(device), torch.get_num_threads()
+    if threads: torch.set_num_threads(threads)
+    g = torch.Generator().manual_seed(seed)
+    x, y = torch.rand(batch, 3, size, size, generator=g).to(dev), torch.randint(0, 3, (batch,), generator=g).to(dev)
+    per = {}
+    try:
+        for a in archs:
+            m = _bench_model(a, 3, 3, dev, seed).train()
+            opt = torch.optim.Adam(m.parameters(), 1e-3)
+            def step(k):
+                for _ in range(k): opt.zero_grad(); nn.functional.cross_entropy(m(x), y).backward(); opt.step()
+            t = {'default': [], 'channels_last': []}
+            for r in range(repeats):
+                for fmt in t:
+                    m.to(memory_format=torch.channels_last if fmt == 'channels_last' else torch.contiguous_format)
+                    step(1)
+                    t[fmt].append(_timed(lambda: step(steps), dev) / steps)
+            per[a] = {k: min(v) for k, v in t.items()}
+        used = torch.get_num_threads()
+    finally: torch.set_num_threads(old)
+    ratios = {a: v['channels_last'] / v['default'] for a, v in per.items()}
+    res = dict(line='channels_last: ' + ' '.join(f"{a}={r:.2f}" for a, r in ratios.items()) + ' (step time vs the default layout)',
+               ratios=ratios, seconds=per, size=size, batch=batch, device=str(dev), threads=used)
+    if verbose: print(f"{res['line']}  (" + '; '.join(f"{a} {v['default']:.3f}s -> {v['channels_last']:.3f}s" for a, v in per.items())
+                      + f"; {size} px, batch {batch}, {dev}, {used} thread(s))")
+    return res
+
 # %% ../nbs/08_bench.ipynb #351d3106
 bench_sections = {}
 
@@ -407,6 +447,11 @@ def _adv_training_section(repeats=3, threads=None, device=None, **_)->str:
 def _stacked_section(repeats=2, threads=None, device=None, **_)->str:
     "The runner's white-box and worst-case attacks of one model at ε 0.004 and 0.01, apart and stacked: ResNet50, 32 px, 18 images"
     return bench_stacked(repeats=repeats, threads=threads, device=device)['line']
+
+@bench_section('channels_last')
+def _channels_last_section(repeats=2, threads=None, device=None, **_)->str:
+    "A training step of each of the paper's backbones in the default layout and in channels_last, 32 px, batch 64"
+    return bench_channels_last(repeats=repeats, threads=threads, device=device)['line']
 
 def run_bench(
     sections:str='attacks', # comma-separated names of sections to run (see `bench_sections`)

@@ -51,6 +51,7 @@ class RunConfig:
     square_queries:int = 40                                      # Square queries per image in the worst case and the checks
     checks_n:int|None = 18                                       # test images for the sanity checks (a balanced draw; None: all)
     checks_on:str = 'first'                                      # groups whose models get the sanity checks: 'first', 'all' or 'none'
+    checks_backbones:str = 'first'                               # backbones of those groups that get them: 'first' or 'all'
     transfer_on:str = 'first'                                    # groups with a transfer matrix across backbones: 'first', 'all' or 'none'
     curve_on:str = 'first'                                       # groups with the FGSM accuracy-vs-ε curve: 'first', 'all' or 'none'
     study_on:str = 'first'                                       # groups with the purifier study (on their first backbone): 'first', 'all' or 'none'
@@ -72,7 +73,7 @@ class RunConfig:
         "The paper-sized preset for one GPU: native 224-px MedMNIST+ files, full official splits, histology, pretrained on ImageNet too"
         return cls(**{**dict(datasets=('histology', 'ct'), pretrained=('no', 'imagenet'), size=224, source_size=224, bs=64,
                              n_per_class='all', epochs=10, pretrain_epochs=5, adv_epochs=3, purifier_epochs=10, purifier_width=1.0,
-                             whitebox_n=1000, worst_n=500, apgd_steps=100, square_queries=1000, checks_n=500, checks_on='all',
+                             whitebox_n=1000, worst_n=500, apgd_steps=100, square_queries=1000, checks_n=500, checks_on='all', checks_backbones='all',
                              transfer_on='all', curve_on='all', study_on='first', study_epochs=(1, 3, 10), precision='bf16',
                              download=True), **kw})
 
@@ -144,6 +145,7 @@ def _validate(cfg:RunConfig, source:str='config'):
     if cfg.size % 16: raise ValueError(f"{source}: size must be divisible by 16 (the purifier halves it four times), got {cfg.size}")
     for k in ('checks_on', 'transfer_on', 'curve_on', 'study_on'):
         if getattr(cfg, k) not in _GROUP_OPTS: raise ValueError(f"{source}: {k} must be one of {_GROUP_OPTS}, got {getattr(cfg, k)!r}")
+    if cfg.checks_backbones not in ('first', 'all'): raise ValueError(f"{source}: checks_backbones must be 'first' or 'all', got {cfg.checks_backbones!r}")
     if cfg.precision not in ('fp32', 'bf16'): raise ValueError(f"{source}: precision must be 'fp32' or 'bf16' (fp16 attacks are refused, see advnb.attacks), got {cfg.precision!r}")
     if cfg.ensemble_adv and len(cfg.archs) < 2: raise ValueError(f"{source}: ensemble_adv needs at least two archs (the other backbones make its images), got {list(cfg.archs)}")
     if not 0 < cfg.adv_fraction <= 1: raise ValueError(f"{source}: adv_fraction must be in (0,1], got {cfg.adv_fraction}")
@@ -320,7 +322,7 @@ def _fmt_cell(v)->str:
     if isinstance(v, float):
         if v != v: return ''
         if v.is_integer(): return str(int(v))
-        return f'{v:.1f}' if abs(v) >= 1 else f'{v:g}'
+        return f'{v:.1f}' if abs(v) >= 1 else f'{v:.3g}'    # 0.004 stays 0.004, a percentage of 0.83333 reads 0.833
     return '' if v is None else str(v)
 
 def to_markdown(df:pd.DataFrame)->str:
@@ -626,6 +628,10 @@ def _ckey(kind, data, pretrained, *rest)->str: return '|'.join(map(str, (kind, d
 
 _CHECKED = ('undefended', 'adv. training', 'purifier')   # the models of a backbone that get the sanity checks
 
+def _checked_archs(c:RunConfig)->tuple:
+    "The backbones of a checked group whose models get the sanity checks"
+    return tuple(c.archs) if c.checks_backbones == 'all' else tuple(c.archs[:1])
+
 @patch
 def todo(self:Runner, data, pretrained, arch, first:bool)->list:
     "The result rows of one backbone that are not finished yet"
@@ -633,7 +639,7 @@ def todo(self:Runner, data, pretrained, arch, first:bool)->list:
     keys = [_ckey('cell', data, pretrained, arch, e) for e in c.eps]
     if _on(c.curve_on, first): keys += [_ckey('curve', data, pretrained, arch, e) for e in c.curve_eps]
     if _on(c.study_on, first) and arch == a0: keys += [_ckey('study', data, pretrained, arch, w) for w in c.study_widths]
-    if _on(c.checks_on, first): keys += [_ckey('checks', data, pretrained, arch, m) for m in _CHECKED]
+    if _on(c.checks_on, first) and arch in _checked_archs(c): keys += [_ckey('checks', data, pretrained, arch, m) for m in _CHECKED]
     return [k for k in keys if k not in self.store]
 
 # %% ../nbs/07_experiments.ipynb #c4e55ac7
@@ -739,8 +745,8 @@ def group(self:Runner, data, pretrained, first:bool):
     if _on(c.transfer_on, first) and len(c.archs) > 1 and any(_ckey('transfer', data, pretrained, e) not in self.store for e in c.eps):
         with self.say.stage('transfer'): self.transfer(data, pretrained, everyone())
     if _on(c.checks_on, first) and any(_ckey('checks', data, pretrained, a, m) not in self.store
-                                               for a in c.archs for m in _CHECKED):
-        self.checks(data, pretrained, everyone())
+                                               for a in _checked_archs(c) for m in _CHECKED):
+        self.checks(data, pretrained, everyone(), archs=_checked_archs(c))
     if c.ensemble_adv: self.ensemble(data, pretrained)
     self._models.clear()
     self.write_outputs()
@@ -821,7 +827,7 @@ def row_order(self:Runner)->list:
             keys += [_ckey('cell', d, p, a, e) for e in c.eps] + [_ckey('curve', d, p, a, e) for e in c.curve_eps]
             keys += [_ckey('study', d, p, a, w) for w in c.study_widths]
         keys += [_ckey('transfer', d, p, e) for e in c.eps]
-        keys += [_ckey('checks', d, p, a, m) for a in c.archs for m in _CHECKED]
+        keys += [_ckey('checks', d, p, a, m) for a in _checked_archs(c) for m in _CHECKED]
         keys += [_ckey('ensemble', d, p, a, e) for a in c.archs for e in c.eps]
     return keys
 
@@ -886,7 +892,7 @@ def share(self:Runner):
     c, groups = self.cfg, self.groups()
     units = [('backbone', (d, p, a, i == 0)) for i, (d, p) in enumerate(groups) for a in c.archs
              if any(not k.startswith('checks|') for k in self.todo(d, p, a, i == 0))]
-    checks = {(d, p): [('checks', (d, p, a, True, m)) for m in reversed(_CHECKED) for a in c.archs    # the longest first
+    checks = {(d, p): [('checks', (d, p, a, True, m)) for m in reversed(_CHECKED) for a in _checked_archs(c)    # the longest first
                        if _ckey('checks', d, p, a, m) not in self.store] for i, (d, p) in enumerate(groups) if _on(c.checks_on, i == 0)}
     checks = {g: u for g, u in checks.items() if u}
     n = min(self.workers, len(units) + sum(map(len, checks.values())))
@@ -995,7 +1001,7 @@ def _setup_md(cfg:RunConfig, rows:pd.DataFrame)->str:
         f"{', '.join(map(str, nv)) or c.worst_n} of them: every attack run on the model, then APGD-CE and targeted APGD ({c.apgd_steps} "
         f"iterations) and Square ({c.square_queries} queries) on the survivors",
         f"- run on one group each by default (`--checks-on`, `--transfer-on`, `--curve-on`, `--study-on all` widen them): "
-        f"sanity checks on {_where(c, rows, 'checks')} ({c.checks_n} test images); transfer on {_where(c, rows, 'transfer')}; "
+        f"sanity checks on {_where(c, rows, 'checks')} ({'the first backbone, ' if c.checks_backbones == 'first' else ''}{c.checks_n} test images; `--checks-backbones all` for every backbone); transfer on {_where(c, rows, 'transfer')}; "
         f"ε curve on {_where(c, rows, 'curve')}; purifier study on {_where(c, rows, 'study')}",
         *(["- ensemble adversarial training: also on FGSM images of the other backbones"] if c.ensemble_adv else []),
         f"- seed {c.seed}; attacks and training in {c.precision}", ''])
@@ -1285,7 +1291,7 @@ def plan(
                  ('attacked test sets', groups * len(c.eps) * (1 + s) * nte * gp),
                  ('white-box attacks', groups * len(c.eps) * (2 + 3 * s) * nw * gp),
                  ('worst case', groups * len(c.eps) * 4 * (3 * c.apgd_steps + c.square_queries / 3) * nv * gp),
-                 ('sanity checks', per(c.checks_on) * 3 * (8 * s + c.square_queries / 3) * nc * gp),
+                 ('sanity checks', per(c.checks_on) * (a in _checked_archs(c)) * 3 * (8 * s + c.square_queries / 3) * nc * gp),
                  ('purifier study', per(c.study_on) * (a == c.archs[0]) * len(c.study_widths) * train(max(c.study_epochs), 1 + 3 * gp * c.bs / tr))]
     st = pd.DataFrame(rows, columns=['stage', 'seconds']).groupby('stage', sort=False).sum()
     st.loc['total'] = st['seconds'].sum()

@@ -7,7 +7,8 @@ Docs: https://advnb.github.io/advnb/models.html.md"""
 # %% auto #0
 __all__ = ['INIT_FORMS', 'paper_adam', 'arch_names', 'parse_init', 'weights_path', 'classifier', 'save_checkpoint',
            'read_state_dict', 'load_weights', 'count_params', 'param_table', 'recalibrate_bn', 'RecalibrateBN',
-           'classifier_learner', 'describe_init', 'KeepBest', 'fit_best', 'advnb_home', 'pretrain', 'pretrain_cli']
+           'ChannelsLastFit', 'classifier_learner', 'describe_init', 'KeepBest', 'fit_best', 'advnb_home', 'pretrain',
+           'pretrain_cli']
 
 # %% ../nbs/02_models.ipynb #927c576a
 import os, json, difflib
@@ -299,6 +300,20 @@ class RecalibrateBN(Callback):
     def after_fit(self):
         recalibrate_bn(self.learn.model, self.dls.train.new(shuffle=False, drop_last=False), self.max_batches)
 
+# %% ../nbs/02_models.ipynb #cl000002
+class ChannelsLastFit(Callback):
+    "Hold the model in the `channels_last` memory format while it trains, and in the default format again after `fit`"
+    order = -1   # first in and first out: after `fit`, batch-norm recalibration and `KeepBest` see the default layout
+    def __init__(self,
+        on:bool|None=None, # True: always; False: never; None: when the model is on the CPU, where it makes convolutions faster
+    ): self.on = on
+    def before_fit(self):
+        p = next(self.learn.model.parameters(), None)
+        self.active = p is not None and (self.on or (self.on is None and p.device.type == 'cpu'))
+        if self.active: self.learn.model.to(memory_format=torch.channels_last)
+    def after_fit(self):
+        if self.active: self.learn.model.to(memory_format=torch.contiguous_format)
+
 # %% ../nbs/02_models.ipynb #e63e511f
 paper_adam = partial(Adam, mom=0.9, sqr_mom=0.999, eps=1e-7, wd=0.)
 
@@ -320,6 +335,7 @@ def classifier_learner(
     metrics=accuracy_metric,  # fastai metrics
     recalibrate:bool=False,   # recompute the batch-norm statistics on the training set after every `fit` (`RecalibrateBN`)
     precision:str='fp32',     # 'fp32', or 'bf16' mixed-precision training (fastai `MixedPrecision`, on CUDA)
+    channels_last:bool|None=None, # train in `channels_last` (`ChannelsLastFit`); None: on the CPU only
     pretrain_kwargs:dict|None=None, # for pretrained='other': options of `pretrain` (epochs, seed, ...)
     log=print,                # where notices go (a replaced head, a pretraining run)
     **kwargs,                 # passed on to `fastai.learner.Learner`
@@ -333,7 +349,7 @@ def classifier_learner(
     if kind == 'other': path = pretrain(_companion(dls), arch, **{'size': xb.shape[-1], 'log': log, **(pretrain_kwargs or {})})
     if stats is None and kind == 'scratch': stats = pixel_stats(dls.train)
     model = classifier(arch, n_out=n_out, pretrained=path or kind == 'imagenet', stats=stats, n_in=xb.shape[1], log=log)
-    cbs = list(kwargs.pop('cbs', None) or []) + ([RecalibrateBN()] if recalibrate else [])
+    cbs = list(kwargs.pop('cbs', None) or []) + [ChannelsLastFit(channels_last)] + ([RecalibrateBN()] if recalibrate else [])
     if precision == 'bf16' and getattr(dls, 'device', torch.device('cpu')).type == 'cuda':
         from fastai.callback.fp16 import MixedPrecision
         cbs.append(MixedPrecision(amp_mode='bf16'))
