@@ -1,5 +1,41 @@
-"Test options: `pytest --slow` and `pytest --cuda` also run notebook cells carrying those flags."
+"""Test options: `pytest --slow` and `pytest --cuda` also run notebook cells carrying those flags.
+
+`forked` runs a function in a process of its own, forked from a server process that has already imported torch,
+fastai and advnb: each notebook and each `advnb-reproduce` run of the tests starts in a fresh process (its own
+interpreter state, its own kernel) without paying the ~6 s of imports again."""
+import multiprocessing, os, sys
 import pytest
+
+THREADS = os.environ.get('ADVNB_TEST_THREADS', '1')   # torch threads per process: the test run runs two at a time
+PRELOAD = ['advnb.experiments', 'nbdev.test', 'nbconvert']
+
+def _child(fn, args, kwargs, env, log):
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    os.dup2(fd, 1); os.dup2(fd, 2); os.close(fd)
+    for k, v in env.items():
+        if v is None: os.environ.pop(k, None)
+        else: os.environ[k] = v
+    import torch
+    torch.set_num_threads(int(THREADS))
+    fn(*args, **kwargs)
+
+class Forked:
+    "Runs `fn(*args, **kwargs)` in a forked process; returns its exit status (negative: killed by that signal) and its output"
+    def __init__(self, tmp):
+        os.environ.update(OMP_NUM_THREADS=THREADS, MKL_NUM_THREADS=THREADS)   # read by the server when it starts
+        self.ctx, self.tmp, self.n = multiprocessing.get_context('forkserver'), tmp, 0
+        self.ctx.set_forkserver_preload(PRELOAD)
+    def __call__(self, fn, *args, timeout=1800, env=None, **kwargs):
+        self.n += 1
+        log = self.tmp/f'out{self.n}.log'
+        p = self.ctx.Process(target=_child, args=(fn, args, kwargs, env or {}, str(log)))
+        p.start(); p.join(timeout)
+        if p.is_alive(): p.kill(); p.join(); raise TimeoutError(f"{getattr(fn, '__name__', fn)} ran past {timeout} s:\n{log.read_text()[-3000:]}")
+        return p.exitcode, log.read_text()
+
+@pytest.fixture(scope='session')
+def forked(tmp_path_factory):
+    return Forked(tmp_path_factory.mktemp('forked'))
 
 def pytest_addoption(parser):
     parser.addoption('--slow', action='store_true', help='also run notebook cells flagged `#| slow`')

@@ -2,33 +2,30 @@
 through nbdev's own runner, then the library is checked against what the notebooks export, the
 notebooks are checked clean and committed with their evidence (figures and tables), and the pages are
 rendered to HTML with that evidence in them."""
-import json, os, re, shutil, subprocess, sys, textwrap
+import json, os, re, shutil, subprocess, sys
 from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 NBS = sorted(p for p in (ROOT/'nbs').glob('*.ipynb') if not p.name.startswith('_'))   # run longest first: see conftest.py
 BIN = Path(sys.executable).parent
-THREADS = os.environ.get('ADVNB_TEST_THREADS', '1')   # torch threads per notebook: the test run runs two notebooks at a time
 
 def _run(cmd, cwd, timeout=120, **kw):
     return subprocess.run(cmd, cwd=cwd, capture_output=True, text=True, timeout=timeout, **kw)
 
+def _test_nb(nb:str, flags:list):
+    from nbdev.config import get_config
+    from nbdev.test import test_nb
+    cfg = get_config(ROOT)
+    ok, secs = test_nb(nb, skip_flags=cfg.tst_flags, force_flags=flags, basepath=str(ROOT), cell_timeout=cfg.cell_timeout)
+    print(f'{secs:.1f}s')
+    sys.exit(0 if ok else 1)
+
 @pytest.mark.parametrize('nb', NBS, ids=lambda p: p.stem)
-def test_notebook_runs(nb, nb_flags):
-    "Every cell without a skipped flag runs top to bottom in a fresh kernel, and its tests pass"
-    code = textwrap.dedent(f"""
-        import sys
-        from nbdev.config import get_config
-        from nbdev.test import test_nb
-        cfg = get_config({str(ROOT)!r})
-        ok, secs = test_nb({str(nb)!r}, skip_flags=cfg.tst_flags, force_flags={nb_flags!r},
-                           basepath={str(ROOT)!r}, cell_timeout=cfg.cell_timeout)
-        print(f'{{secs:.1f}}s')
-        sys.exit(0 if ok else 1)""")
-    env = {**os.environ, 'PYTHONPATH': str(ROOT), 'OMP_NUM_THREADS': THREADS, 'MKL_NUM_THREADS': THREADS}
-    r = _run([sys.executable, '-c', code], cwd=nb.parent, timeout=1800, env=env)
-    assert r.returncode == 0, f"{nb.name} failed:\n{r.stdout[-3000:]}\n{r.stderr[-6000:]}"
+def test_notebook_runs(nb, nb_flags, forked):
+    "Every cell without a skipped flag runs top to bottom in a fresh process and kernel, and its tests pass"
+    rc, out = forked(_test_nb, str(nb), nb_flags)
+    assert rc == 0, f"{nb.name} failed:\n{out[-8000:]}"
 
 def _copy_project(dst:Path):
     shutil.copy(ROOT/'pyproject.toml', dst)

@@ -2,7 +2,7 @@
 run that was never interrupted. Real `advnb-reproduce` processes are killed with SIGKILL (no clean-up) at
 named points through the runner's `ADVNB_FAULT` variable: in the middle of writing a cache file, then (resumed)
 between two cells, then (resumed again) in the middle of the purifier study."""
-import filecmp, json, os, signal, subprocess, sys
+import filecmp, json, signal
 from pathlib import Path
 import pytest
 
@@ -13,12 +13,13 @@ TINY = dict(datasets=['ct'], pretrained=['no'], archs=['resnet18'], eps=[0.004, 
 def _argv(out):
     return ['--out', str(out)] + [a for k, v in TINY.items() for a in ['--' + k.replace('_', '-'), *map(str, v if isinstance(v, list) else [v])]]
 
-def _run(out, fault=None):
-    code = f'from advnb.experiments import reproduce_cli; reproduce_cli({_argv(out)!r})'
-    env = {**os.environ, 'OMP_NUM_THREADS': '1'}
-    if fault: env['ADVNB_FAULT'] = fault
-    else: env.pop('ADVNB_FAULT', None)
-    return subprocess.run([sys.executable, '-c', code], env=env, capture_output=True, text=True, timeout=900)
+def _reproduce(argv):
+    from advnb.experiments import reproduce_cli
+    reproduce_cli(argv)
+
+def _run(forked, out, fault=None):
+    "One `advnb-reproduce` process on `out` (killed at `fault` if given): its exit status and its output"
+    return forked(_reproduce, _argv(out), timeout=900, env={'ADVNB_FAULT': fault})
 
 def outputs(folder:Path)->list:
     "The files a run's results consist of: tables, CSVs and figures"
@@ -26,22 +27,22 @@ def outputs(folder:Path)->list:
                   if p.is_file() and 'cache' not in p.parts and (p.suffix in ('.csv', '.png') or (p.name.startswith('table_') and p.suffix == '.md')))
 
 @pytest.fixture(scope='module')
-def reference(tmp_path_factory):
+def reference(tmp_path_factory, forked):
     out = tmp_path_factory.mktemp('ref')/'run'
-    r = _run(out)
-    assert r.returncode == 0, r.stderr[-3000:]
+    rc, log = _run(forked, out)
+    assert rc == 0, log[-3000:]
     return out
 
 KILLS = ['cache-write:3', 'cell:1', 'study:1']   # in the order a run reaches them: each resumed run is killed at the next
 
-def test_killed_run_resumes_exactly(reference, tmp_path):
+def test_killed_run_resumes_exactly(reference, tmp_path, forked):
     out = tmp_path/'run'
     for fault in KILLS:
-        killed = _run(out, fault)
-        assert killed.returncode == -signal.SIGKILL, f"the run was not killed at {fault}: {killed.returncode}\n{killed.stderr[-2000:]}"
+        rc, log = _run(forked, out, fault)
+        assert rc == -signal.SIGKILL, f"the run was not killed at {fault}: {rc}\n{log[-2000:]}"
         if fault.startswith('cache-write'): assert list(out.rglob('.*.tmp')), "the kill left no half-written temporary file"
-    resumed = _run(out)
-    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    rc, log = _run(forked, out)
+    assert rc == 0, log[-3000:]
     want, got = outputs(reference), outputs(out)
     assert got == want, f"different files: {sorted(set(want) ^ set(got))}"
     differ = [f for f in want if not filecmp.cmp(reference/f, out/f, shallow=False)]
