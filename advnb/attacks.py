@@ -31,6 +31,7 @@ def fast_path(
     "Whether an attack takes the fast path (folded batch norms, channels_last) for a batch like `x`"
     return fast and x.ndim == 4 and x.shape[0] * x.shape[-2] * x.shape[-1] >= FAST_MIN_PIXELS
 
+# %% ../nbs/03_attacks.ipynb #c9f1f2e6
 def _has_hooks(m:nn.Module)->bool:
     "Whether any module hook (on `m`'s modules or global) could observe the layers"
     g = nn.modules.module
@@ -45,6 +46,7 @@ def _foldable(node, mods:dict, calls:dict)->bool:
     if not (isinstance(prev, torch.fx.Node) and prev.op == 'call_module' and type(mods[prev.target]) is nn.Conv2d): return False
     return len(prev.users) == 1 and calls[prev.target] == 1 and calls[node.target] == 1 and mods[node.target].running_mean is not None
 
+# %% ../nbs/03_attacks.ipynb #ef8e42b8
 def _trace_folds(module:nn.Module)->tuple:
     "A view of `module` in which each conv -> eval batch-norm pair can be swapped for one conv, and those pairs"
     if not any(isinstance(b, nn.BatchNorm2d) for b in module.modules()): return module, []
@@ -82,6 +84,7 @@ def folded_view(
     if hit is None or hit[0] != sig: hit = _fold_cache[m] = (sig, *_trace_folds(m))
     return hit[1], hit[2]
 
+# %% ../nbs/03_attacks.ipynb #0072ee80
 def _folded_conv(conv:nn.Conv2d, bn:nn.BatchNorm2d, channels_last:bool)->nn.Conv2d:
     "A copy of `conv` with the eval-mode `bn` after it folded into its weight and bias"
     f = copy.copy(conv); f._parameters = dict(conv._parameters)
@@ -139,10 +142,12 @@ def ce_logit_grad(
     if not sat.any(): return None
     return torch.where(sat[:, None], other.softmax(1).masked_fill(mask, -1.), logits.softmax(1) - mask.float())
 
+# %% ../nbs/03_attacks.ipynb #20a73f8c
 def _total_loss(loss_fn, logits:Tensor, y:Tensor)->Tensor:
     l = F.cross_entropy(logits, y, reduction='sum') if loss_fn is None else loss_fn(logits, y)
     return l.sum() if l.ndim else l
 
+# %% ../nbs/03_attacks.ipynb #ed36c114
 def _input_grad(model, x:Tensor, y:Tensor, loss_fn, precision:str, eot:int=1, check:bool=False)->Tensor:
     "Gradient of the loss with respect to `x`, summed over `eot` forward and backward passes (see `ce_logit_grad`)"
     g = None
@@ -167,6 +172,7 @@ def _check_eps(eps, n:int, name:str='eps'):
     elif not isinstance(eps, (int, float)) or isinstance(eps, bool) or not 0 <= eps <= 1:
         raise ValueError(f"`{name}` must be a number in [0,1] (pixel units), or a tensor of one per image, got {eps!r}")
 
+# %% ../nbs/03_attacks.ipynb #1d165f2a
 def _check_attack(x, y, eps, alpha=None, steps=1, precision='fp32', eot=1):
     check_pixels(x, 'x'); check_labels(y, name='y', n=len(x)); _check_eps(eps, len(x))
     if alpha is not None and not isinstance(alpha, Tensor) and (not isinstance(alpha, (int, float)) or alpha <= 0):
@@ -177,6 +183,7 @@ def _check_attack(x, y, eps, alpha=None, steps=1, precision='fp32', eot=1):
                                              "pixels unattacked; use 'bf16' (fp32's range, no loss scaling needed) or 'fp32'")
     if precision not in _PRECISIONS: raise ValueError(f"`precision` must be one of {list(_PRECISIONS)}, got {precision!r}")
 
+# %% ../nbs/03_attacks.ipynb #1a67bf96
 @contextmanager
 def _grad_on():
     "Gradients on, even inside `torch.no_grad()` or `torch.inference_mode()`"
@@ -191,6 +198,7 @@ def _budget(eps, x:Tensor):
 
 def _zero(eps)->bool: return bool((eps == 0).all()) if isinstance(eps, Tensor) else eps == 0
 
+# %% ../nbs/03_attacks.ipynb #dad80d7a
 def _prep(m, x, y, fast):
     "`x` and `y` on the model's device, `x` in the attack's layout (copied only if needed; never written to)"
     dev = model_device(m, x.device)
@@ -230,6 +238,7 @@ def default_alpha(
     "The step size every iterative attack of advnb uses by default: 2.5·ε/steps"
     return ALPHA_FACTOR * eps / steps
 
+# %% ../nbs/03_attacks.ipynb #65ed46f6
 def _ifgsm_from(m, x, x0, y, eps, alpha, steps, targeted, loss_fn, precision, eot=1)->Tensor:
     "I-FGSM iterations starting at `x0`, projected onto the eps-ball around `x` and onto [0,1]"
     xt, eps, alpha = x0, _budget(eps, x), _budget(alpha, x)
@@ -239,6 +248,7 @@ def _ifgsm_from(m, x, x0, y, eps, alpha, steps, targeted, loss_fn, precision, eo
         torch.clamp(xt, (x - eps).clamp_(min=0), (x + eps).clamp_(max=1), out=xt)
     return xt
 
+# %% ../nbs/03_attacks.ipynb #c5b30ecc
 def ifgsm(
     model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
     x:Tensor,              # batch of images (N,C,H,W) in [0,1]
@@ -274,6 +284,7 @@ def random_target(
     shift = torch.randint(1, n_classes, y.shape, generator=g).to(y.device)
     return (y + shift) % n_classes
 
+# %% ../nbs/03_attacks.ipynb #ffcdcec8
 def least_likely_target(
     model,              # classifier (`nn.Module` or `Learner`)
     x:Tensor,           # batch of images (N,C,H,W) in [0,1]
@@ -289,6 +300,7 @@ def _per_example_loss(loss_fn, logits:Tensor, y:Tensor)->Tensor:
     if l.ndim == 1 and len(l) == len(y): return l
     return torch.stack([loss_fn(logits[i:i+1], y[i:i+1]).sum() for i in range(len(y))])
 
+# %% ../nbs/03_attacks.ipynb #5cea851f
 def pgd(
     model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
     x:Tensor,              # batch of images (N,C,H,W) in [0,1]
@@ -339,6 +351,7 @@ def _check_counts(**counts):
     for k, v in counts.items():
         if not isinstance(v, int) or isinstance(v, bool) or v < 1: raise ValueError(f"`{k}` must be an int >= 1, got {v!r}")
 
+# %% ../nbs/03_attacks.ipynb #53141b1e
 def _dlr_classes(c:int, targeted:bool):
     "DLR's denominator needs the 3rd largest logit, its targeted form the 3rd and 4th"
     need, name = (4, 'targeted dlr') if targeted else (3, 'dlr')
@@ -350,6 +363,7 @@ def _check_loss(loss, known, c:int=None, targeted:bool=False):
     if loss not in known: raise ValueError(f"unknown loss {loss!r}; known losses: {list(known)}")
     if loss == 'dlr' and c is not None: _dlr_classes(c, targeted)
 
+# %% ../nbs/03_attacks.ipynb #73e8deb1
 def _count(stats, fwd:int=0, bwd:int=0):
     "Add image passes to `stats` (if given)"
     if stats is None: return
@@ -360,6 +374,7 @@ def _logits(m, x:Tensor, precision:str)->Tensor:
     with torch.no_grad(), torch.autocast(x.device.type, dtype=_PRECISIONS[precision], enabled=precision != 'fp32'):
         return m(x).float()
 
+# %% ../nbs/03_attacks.ipynb #467973df
 def dlr_loss(
     logits:Tensor,       # (N, classes) logits
     y:Tensor,            # true labels (N,)
@@ -376,6 +391,7 @@ def dlr_loss(
     zt = logits.gather(1, target[:, None]).squeeze(1)
     return (zt - zy) / (top[:, 0] - (top[:, 2] + top[:, 3]) / 2 + 1e-12)
 
+# %% ../nbs/03_attacks.ipynb #0fb518c2
 def _objective(loss:str):
     "The per-example loss APGD ascends, as `f(logits, y, target)`"
     if loss == 'dlr': return dlr_loss
@@ -401,6 +417,7 @@ def _pass(m, xa, y, t, f, precision, eot):
         else: g, l, z = g.add_(gi), l + li.detach(), z + out.detach()
     return (g, l, z) if eot == 1 else (g, l / eot, z / eot)   # g is summed: only its sign is used
 
+# %% ../nbs/03_attacks.ipynb #e7ba4432
 def _checkpoints(steps:int)->dict:
     "Iteration -> length of the window it closes: the first 22% of `steps`, each next one 3% shorter, at least 6%"
     w, k, out = 0, max(int(.22 * steps), 1), {}
@@ -408,6 +425,7 @@ def _checkpoints(steps:int)->dict:
     while w + k <= steps: w += k; out[w] = k; k = max(k - dec, kmin)
     return out
 
+# %% ../nbs/03_attacks.ipynb #4c052255
 def _ball_start(x:Tensor, eps:float, gen)->Tensor:
     "A random start in the eps-ball: uniform noise scaled so each image's largest coordinate is eps (AutoAttack's start)"
     t = torch.rand(x.shape, generator=gen, device=x.device).mul_(2).sub_(1)
@@ -460,6 +478,7 @@ def _apgd_restarts(m, x, y, t, eps, steps, f, rho, restarts, gen, precision, eot
         xb[idx] = torch.where(keep.view(_V), xr, xb[idx]); lb[idx] = torch.where(keep, lr, lb[idx]); fb[idx] = fr
         _count(stats, len(idx) * (steps + 1) * eot, len(idx) * (steps + 1) * eot)
 
+# %% ../nbs/03_attacks.ipynb #bc82c322
 def _check_target(target, y:Tensor, c:int)->Tensor:
     if not isinstance(target, Tensor) or target.is_floating_point() or target.is_complex() or target.numel() != len(y):
         raise TypeError(f"`target` must be an integer tensor with one class per image ({len(y)}), got "
@@ -470,6 +489,7 @@ def _check_target(target, y:Tensor, c:int)->Tensor:
     if same.any(): raise ValueError(f"`target` equals the true label at index {same.nonzero()[0, 0].item()}")
     return t
 
+# %% ../nbs/03_attacks.ipynb #e97768fd
 def apgd(
     model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
     x:Tensor,              # batch of images (N,C,H,W) in [0,1]
@@ -554,6 +574,7 @@ def _signs(shape, gen, device)->Tensor:
     "Random signs, as booleans (True: +)"
     return torch.randint(0, 2, shape, generator=gen, device=device).bool()
 
+# %% ../nbs/03_attacks.ipynb #3892692c
 def _flip_some(n:int, c:int, gen, device)->Tensor:
     "Per image, True on a uniformly drawn non-empty subset of the channels (the first 62 at most)"
     b = min(c, 62)
@@ -561,12 +582,14 @@ def _flip_some(n:int, c:int, gen, device)->Tensor:
     bits = ((k >> torch.arange(b, device=device)) & 1).bool()
     return torch.cat([bits, bits.new_zeros(n, c - b)], 1).view(n, c, 1, 1)
 
+# %% ../nbs/03_attacks.ipynb #0d247099
 def _square_loss(z:Tensor, y:Tensor, loss:str)->tuple:
     "The loss Square lowers (margin z_y - max_{i!=y} z_i, or minus cross-entropy) and whether `z` is fooled"
     if loss == 'ce': l = -F.cross_entropy(z, y, reduction='none')
     else: l = z.gather(1, y[:, None]).squeeze(1) - z.scatter(1, y[:, None], -math.inf).amax(1)
     return l, z.argmax(1) != y
 
+# %% ../nbs/03_attacks.ipynb #9c491edf
 def square(
     model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
     x:Tensor,              # batch of images (N,C,H,W) in [0,1]
@@ -649,6 +672,8 @@ def attack_dl(
     return torch.cat(xs), torch.cat(ys)
 
 # %% ../nbs/03_attacks.ipynb #5e83866f
+ATTACKS = {'fgsm': fgsm, 'ifgsm': ifgsm, 'pgd': pgd, 'apgd': apgd, 'apgd-t': apgd_targeted, 'square': square}
+
 def get_attack(
     attack, # an attack function such as `fgsm`, or a name in `ATTACKS`
 ):
@@ -657,6 +682,7 @@ def get_attack(
     if isinstance(attack, str) and attack.lower() in ATTACKS: return ATTACKS[attack.lower()]
     raise ValueError(f"`attack` must be a function like advnb.attacks.fgsm or one of {list(ATTACKS)}, got {attack!r}")
 
+# %% ../nbs/03_attacks.ipynb #395972e8
 def draw_eps(
     eps, # a budget in pixel units, or a `(low, high)` range to draw one from uniformly
 )->float:
@@ -669,13 +695,12 @@ def draw_eps(
         raise ValueError(f"`eps` must be a number in [0,1] (pixel units) or a (low, high) range, got {eps!r}")
     return float(eps)
 
-ATTACKS = {'fgsm': fgsm, 'ifgsm': ifgsm, 'pgd': pgd, 'apgd': apgd, 'apgd-t': apgd_targeted, 'square': square}
-
 # %% ../nbs/03_attacks.ipynb #31085af0
 def _img(t:Tensor):
     t = t.detach().float().cpu().clamp(0, 1)
     return (t[0], 'gray') if t.shape[0] == 1 else (t.permute(1, 2, 0), None)
 
+# %% ../nbs/03_attacks.ipynb #7993a607
 def show_attack(
     x:Tensor,              # original images (N,C,H,W) in [0,1]
     x_adv:Tensor,          # adversarial images, same shape

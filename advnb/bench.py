@@ -29,12 +29,14 @@ def _timed(fn, device:torch.device)->float:
     _sync(device); t0 = time.perf_counter(); fn(); _sync(device)
     return time.perf_counter() - t0
 
+# %% ../nbs/08_bench.ipynb #9c127ec5
 def _rss_mb()->float:
     "Resident memory of this process in MiB (Linux), or nan"
     try:
         with open('/proc/self/statm') as f: return int(f.read().split()[1]) * os.sysconf('SC_PAGE_SIZE') / 2**20
     except (OSError, ValueError, IndexError): return float('nan')
 
+# %% ../nbs/08_bench.ipynb #a60e98ae
 def peak_memory_mb(
     fn,                       # the call to measure
     device=torch.device('cpu'), # the device it computes on
@@ -65,6 +67,7 @@ def _loss_grad_loop(model, x, y, steps, precision='fp32'):
         with torch.autocast(x.device.type, dtype=dt, enabled=dt is not None): logits = model(xi)
         torch.autograd.grad(F.cross_entropy(logits.float(), y, reduction='sum'), xi)
 
+# %% ../nbs/08_bench.ipynb #582bb19d
 def _bench_model(arch, n_out, channels, device, seed):
     seed_everything(seed)
     m = classifier(arch, n_out=n_out, stats=((0.5,)*3, (0.25,)*3), n_in=channels).to(device).eval()
@@ -72,6 +75,7 @@ def _bench_model(arch, n_out, channels, device, seed):
     with torch.no_grad(): last.weight.mul_(0.01)
     return m
 
+# %% ../nbs/08_bench.ipynb #cdb6b7d2
 def _peers(model, x, y, eps, alpha, steps, n_out, device, peers):
     "Attack callables of the peer libraries that are installed, as their users call them"
     out = {}
@@ -179,6 +183,7 @@ def bench_attacks(
 def _attacks_line(res:dict)->str:
     return f"attacks: vs_floor={res['vs_floor']:.3f} vs_torchattacks={res['vs_torchattacks']:.3f}"
 
+# %% ../nbs/08_bench.ipynb #fdbf9196
 def _print_attacks(res:dict, floor_s:float):
     print(f"{res['arch']}, {res['size']} px, batch {res['batch']}, {res['channels']} channel(s), {res['steps']} steps, "
           f"{res['device']}, {res['threads']} threads, torch {res['torch']}; fastest of {res['repeats']} interleaved rounds")
@@ -205,6 +210,7 @@ def _forward_loop(model, x, n):
     with torch.no_grad():
         for _ in range(n): model(x)
 
+# %% ../nbs/08_bench.ipynb #29045bf8
 def _strong_peers(model, sure, x, y, y0, eps, steps, queries, peers)->dict:
     out = {}
     if 'torchattacks' in peers:
@@ -273,6 +279,7 @@ def bench_strong(
         stack.close() if 'stack' in locals() else None
         torch.set_num_threads(old_threads)
 
+# %% ../nbs/08_bench.ipynb #e4dd275c
 def _strong_line(res:dict)->str:
     return (f"strong: apgd_vs_floor={res['apgd_vs_floor']:.3f} apgd_vs_torchattacks={res['apgd_vs_torchattacks']:.3f} "
             f"square_vs_floor={res['square_vs_floor']:.3f} square_vs_torchattacks={res['square_vs_torchattacks']:.3f}")
@@ -296,6 +303,7 @@ class _TrainTimer(Callback):
         self.elapsed = time.perf_counter() - self.t0
     def before_validate(self): raise CancelValidException()
 
+# %% ../nbs/08_bench.ipynb #703e6ea6
 def bench_adv_training(
     dls=None,           # DataLoaders to train on (default: the shipped CT subset via `advnb.data.ct_dls`)
     arch:str='resnet18',# backbone for `advnb.models.classifier_learner`
@@ -424,6 +432,7 @@ def bench_section(
     def _reg(f): bench_sections[name] = f; return f
     return _reg
 
+# %% ../nbs/08_bench.ipynb #338ad21f
 @bench_section('attacks')
 def _attacks_section(arch='resnet50', size=224, batch=16, steps=10, repeats=3, threads=None, channels=3, eps=0.01,
                      device=None, art=True, bf16=True, **_)->str:
@@ -431,6 +440,7 @@ def _attacks_section(arch='resnet50', size=224, batch=16, steps=10, repeats=3, t
     peers = ('torchattacks', 'art') if art else ('torchattacks',)
     return _attacks_line(bench_attacks(arch, size, batch, steps, repeats, threads, channels, eps, device, peers, bf16))
 
+# %% ../nbs/08_bench.ipynb #8eb1ba70
 @bench_section('strong')
 def _strong_section(arch='resnet50', size=224, batch=16, repeats=2, threads=None, channels=3, eps=0.01, device=None,
                     apgd_steps=100, queries=1000, **_)->str:
@@ -443,6 +453,7 @@ def _adv_training_section(repeats=3, threads=None, device=None, **_)->str:
     from advnb.data import ct_dls
     return bench_adv_training(ct_dls(size=32, bs=64, device=default_device(device)), arch='resnet18', repeats=repeats, threads=threads)['line']
 
+# %% ../nbs/08_bench.ipynb #7d64de6b
 @bench_section('stacked')
 def _stacked_section(repeats=2, threads=None, device=None, **_)->str:
     "The runner's white-box and worst-case attacks of one model at ε 0.004 and 0.01, apart and stacked: ResNet50, 32 px, 18 images"
@@ -453,6 +464,7 @@ def _channels_last_section(repeats=2, threads=None, device=None, **_)->str:
     "A training step of each of the paper's backbones in the default layout and in channels_last, 32 px, batch 64"
     return bench_channels_last(repeats=repeats, threads=threads, device=device)['line']
 
+# %% ../nbs/08_bench.ipynb #7d61d257
 def run_bench(
     sections:str='attacks', # comma-separated names of sections to run (see `bench_sections`)
     **options,              # options for the sections (`arch`, `size`, `batch`, `steps`, `repeats`, `threads`, ...)
@@ -474,6 +486,7 @@ def _yes_no(v:str)->bool:
     if str(v).lower() in ('no', 'n', 'false', '0'): return False
     raise argparse.ArgumentTypeError(f"expected yes or no, got {v!r}")
 
+# %% ../nbs/08_bench.ipynb #bb0d35a6
 def bench_parser()->argparse.ArgumentParser:
     "The options of `advnb-bench`"
     p = argparse.ArgumentParser(prog='advnb-bench', description="Time advnb's attacks against the bare passes they need, torchattacks and ART, "
@@ -491,6 +504,7 @@ def bench_parser()->argparse.ArgumentParser:
     p.add_argument('--bf16', type=_yes_no, default=True, metavar='yes|no', help='also time bf16 autocast in the attacks section (default: yes)')
     return p
 
+# %% ../nbs/08_bench.ipynb #3cb45e1c
 def bench_cli(argv=None):
     "Console entry point of `advnb-bench`"
     a = vars(bench_parser().parse_args(argv))

@@ -22,6 +22,7 @@ def _first_bad(mask:Tensor)->str:
     i, c, r, k = (int(v) for v in torch.nonzero(mask)[0])
     return f"image {i}, channel {c}, row {r}, column {k}"
 
+# %% ../nbs/00_core.ipynb #15a3e324
 def check_pixels(
     x:Tensor,        # image batch that should be in pixel space
     name:str='x',    # the argument's name, used in the error message
@@ -174,6 +175,7 @@ def eval_mode(*models):
     finally:
         for s, t in modes: s.training = t
 
+# %% ../nbs/00_core.ipynb #4e91d062
 def predict(
     model,          # module or Learner, pixel images to logits
     x:Tensor,       # pixel images (N,C,H,W)
@@ -184,6 +186,7 @@ def predict(
     with eval_mode(m), torch.no_grad():
         return torch.cat([m(x[i:i+bs].to(dev)).argmax(1).cpu() for i in range(0, len(x), bs)]) if len(x) else torch.zeros(0, dtype=torch.long)
 
+# %% ../nbs/00_core.ipynb #4b250a4d
 def accuracy(
     model,          # module or Learner, pixel images to logits
     x:Tensor,       # pixel images (N,C,H,W)
@@ -222,6 +225,7 @@ def _watched(shell:str, out)->bool:
     "Whether a person watches output printed to `out` from an IPython shell of class `shell`"
     return shell in _NOTEBOOK_SHELLS or bool(getattr(out, 'isatty', lambda: False)())
 
+# %% ../nbs/00_core.ipynb #8ff427e3
 def is_interactive()->bool:
     "Whether output goes to a person: a Jupyter or Colab notebook, or a terminal on stdout"
     try:
@@ -230,6 +234,7 @@ def is_interactive()->bool:
     except ImportError: shell = ''
     return _watched(shell, sys.stdout)
 
+# %% ../nbs/00_core.ipynb #e7f5ba43
 def progress(
     items,                  # an iterable
     total:int|None=None,    # its length, when it has none

@@ -44,6 +44,7 @@ def _default_root()->Path:
     from medmnist.info import DEFAULT_ROOT
     return Path(DEFAULT_ROOT)
 
+# %% ../nbs/01_data.ipynb #5950b67c
 def medmnist_file(
     flag:str,       # MedMNIST 2D flag
     size:int=28,    # resolution of the file: 28, 64, 128 or 224
@@ -73,6 +74,7 @@ def file_md5(
         _md5_seen[key] = h.hexdigest()
     return _md5_seen[key]
 
+# %% ../nbs/01_data.ipynb #75d43a63
 def _download(flag, size, root, path, md5):
     import medmnist
     info = medmnist_info(flag)
@@ -88,6 +90,7 @@ def _download(flag, size, root, path, md5):
                               f"Download {url} by hand (MD5 {md5}) and put it in {root}, then call again") from None
     if not path.exists(): raise ConnectionError(f"download of {path.name} did not produce {path}; fetch {url} by hand into {root}")
 
+# %% ../nbs/01_data.ipynb #a2858c1a
 def load_medmnist(
     flag:str,            # MedMNIST 2D flag, e.g. 'organamnist'
     size:int=28,         # file resolution: 28, 64, 128 or 224
@@ -108,6 +111,7 @@ def load_medmnist(
                          "The file is damaged or not the official one: delete it and download it again")
     return _load_npz(path)
 
+# %% ../nbs/01_data.ipynb #27f895c1
 def _load_npz(path)->dict:
     "split -> (images, int64 labels) from a MedMNIST-layout npz"
     with np.load(path) as z:
@@ -159,6 +163,7 @@ def _split_counts(n_per_class)->tuple:
     v = max(1, round(n/6))
     return (n - 2*v, v, v)
 
+# %% ../nbs/01_data.ipynb #bc4eafc5
 def balanced_subset(
     data:dict,         # split -> (images, labels), as from `load_medmnist`
     ids:dict,          # class name -> list of label ids it pools, as from `class_ids`
@@ -214,6 +219,7 @@ def make_shipped(
     sub = balanced_subset(load_medmnist(p['flag'], 28, root), class_ids(p['flag'], p['classes']), sh['n_per_class'], seed)
     return save_medmnist_npz(sub, dest if dest is not None else sh['file'])
 
+# %% ../nbs/01_data.ipynb #410b293d
 def shipped_file(
     preset:str='ct', # a key of `SHIPPED`
 )->Path:
@@ -231,12 +237,14 @@ def shipped_file(
                          f"(`git checkout advnb/shipped_data/{sh['file']}`) or remake it with `make_shipped({preset!r}, root)`")
     return p
 
+# %% ../nbs/01_data.ipynb #10927535
 def load_shipped(
     preset:str='ct', # a key of `SHIPPED`
 )->dict:
     "The shipped subset of `preset` as split -> (uint8 images, int64 labels in the order of the preset's classes)"
     return _load_npz(shipped_file(preset))
 
+# %% ../nbs/01_data.ipynb #dc38eb44
 def ct_file()->Path:
     "Path of the shipped CT subset (`shipped_file('ct')`)"
     return shipped_file('ct')
@@ -403,6 +411,7 @@ def _class_files(folder:Path)->dict:
     if not res: raise ValueError(f"{folder} has no class sub-folders; arrange the images as {folder}/<class name>/<image>")
     return res
 
+# %% ../nbs/01_data.ipynb #2bf8de27
 def _split_layout(path:Path)->dict|None:
     "split -> folder, when `path` holds train/valid(val)/test folders"
     names = {p.name.lower(): p for p in path.iterdir() if p.is_dir()}
@@ -411,6 +420,7 @@ def _split_layout(path:Path)->dict|None:
     if valid is None: raise ValueError(f"{path} has a train/ folder but no valid/ (or val/) folder beside it; add one, or move the class folders up to {path}")
     return {'train': names['train'], 'val': valid, 'test': names.get('test')}
 
+# %% ../nbs/01_data.ipynb #58261981
 def _stack(arrs:list, size:int)->np.ndarray:
     "Stack grayscale and colour arrays; grayscale ones are repeated to RGB when any image is in colour"
     if any(a.ndim == 3 for a in arrs): arrs = [np.repeat(a[..., None], 3, -1) if a.ndim == 2 else a for a in arrs]
@@ -420,6 +430,7 @@ def _check_vocab(vocab:list, path)->list:
     if len(vocab) < 2: raise ValueError(f"{path} has a single class folder {vocab}; a classifier needs at least two")
     return vocab
 
+# %% ../nbs/01_data.ipynb #6420079e
 def _split_idx(n:int, valid_pct:float, test_pct:float, rng, name:str)->tuple:
     "Seeded (train, valid, test) indices of one class of `n` images"
     nv, nt = (max(1, round(p*n)) if p > 0 else 0 for p in (valid_pct, test_pct))
@@ -473,6 +484,7 @@ def _gray(x:np.ndarray)->np.ndarray:
     "ITU-R 601 luma of uint8 colour images (...,3)"
     return (x[..., :3].astype(np.float32) @ np.array([0.299, 0.587, 0.114], np.float32)).round().clip(0, 255).astype(np.uint8)
 
+# %% ../nbs/01_data.ipynb #4be0c62d
 def _pick_classes(preset:str, classes)->dict:
     "The class map of `preset`, narrowed to the names in `classes` or replaced by a mapping"
     known = PRESETS[preset]['classes']
@@ -484,6 +496,7 @@ def _pick_classes(preset:str, classes)->dict:
                          "(or pass `classes` as a dict of new names to MedMNIST label names)")
     return {c: known[c] for c in classes}
 
+# %% ../nbs/01_data.ipynb #2e36a808
 def _relabel(data:dict, ids:dict)->dict:
     "Every image of the pooled labels in `ids`, relabelled 0..len(ids)-1 (no subsampling)"
     lut = np.full(max(max(m) for m in ids.values())+1, -1, np.int64)
@@ -494,10 +507,12 @@ def _relabel(data:dict, ids:dict)->dict:
         res[s] = (x[yy >= 0], yy[yy >= 0])
     return res
 
+# %% ../nbs/01_data.ipynb #2efe22a2
 def _use_shipped(preset, root, download, source_size)->bool:
     "Whether a preset is read from its shipped subset: no folder of official files given, nothing to download, 28 px"
     return preset in SHIPPED and root is None and not download and source_size == 28
 
+# %% ../nbs/01_data.ipynb #510647e1
 def _preset_arrays(preset, n_per_class, seed, root, download, classes, source_size)->tuple:
     "(split -> (images, labels), vocab) for a preset, from its shipped subset or the official MedMNIST file"
     flag, cmap = PRESETS[preset]['flag'], _pick_classes(preset, classes)
@@ -513,6 +528,7 @@ def _preset_arrays(preset, n_per_class, seed, root, download, classes, source_si
     dflt = SHIPPED[preset]['n_per_class'] if preset in SHIPPED else DEFAULT_N_PER_CLASS
     return balanced_subset(data, ids, n_per_class or dflt, seed), list(ids)
 
+# %% ../nbs/01_data.ipynb #942ae3de
 def _flag_arrays(flag, n_per_class, seed, root, download, classes, source_size)->tuple:
     "(split -> (images, labels), vocab) for a MedMNIST 2D flag: all its classes, or those in `classes`"
     labels = medmnist_info(flag)['label']
@@ -521,6 +537,7 @@ def _flag_arrays(flag, n_per_class, seed, root, download, classes, source_size)-
     ids, data = class_ids(flag, cmap), load_medmnist(flag, source_size, root, download)
     return (_relabel(data, ids) if n_per_class in (None, 'all') else balanced_subset(data, ids, n_per_class, seed)), list(ids)
 
+# %% ../nbs/01_data.ipynb #dd9510bd
 def _source_arrays(source, size, n_per_class, seed, root, download, classes, source_size, valid_pct, test_pct)->tuple:
     "(split -> (images, labels), vocab) for any source `get_dls` accepts"
     from medmnist import INFO
@@ -544,6 +561,7 @@ def folder_fingerprint(
         st = f.stat(); h.update(f"{f.relative_to(path).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:16]
 
+# %% ../nbs/01_data.ipynb #3f35c8b5
 def source_info(
     source,               # what `get_dls` was given
     root=None, download:bool=False, source_size:int=28, # as given to `get_dls`
@@ -562,6 +580,7 @@ def source_info(
     p = Path(source).expanduser().resolve()
     return dict(name=str(source), origin='folder', file=str(p), fingerprint=folder_fingerprint(p) if p.is_dir() else None, pretrain=None)
 
+# %% ../nbs/01_data.ipynb #52851912
 def get_dls(
     source='ct',          # 'ct', 'microscopy', 'histology', their '-other' pretraining sets, a MedMNIST 2D flag, or a folder path
     size:int=32,          # height and width of the images in the batches
@@ -595,11 +614,13 @@ def get_dls(
     dls.source = source_info(source, root, download, source_size)
     return dls
 
+# %% ../nbs/01_data.ipynb #ead5c0ed
 @delegates(get_dls, but=['source'])
 def ct_dls(**kwargs)->DataLoaders:
     "`get_dls('ct', ...)`: the heart/liver/lung CT DataLoaders, from the shipped subset offline"
     return get_dls('ct', **kwargs)
 
+# %% ../nbs/01_data.ipynb #c85af651
 @delegates(get_dls, but=['source'])
 def microscopy_dls(**kwargs)->DataLoaders:
     "`get_dls('microscopy', ...)`: the eosinophil/lymphocyte/neutrophil blood-smear DataLoaders, from the shipped subset offline"

@@ -46,6 +46,7 @@ def margin_loss(
 class Squeezer(nn.Module):
     "Base class of the feature-squeezing preprocessors: pixel-space images in, pixel-space images out"
 
+# %% ../nbs/06_evaluate.ipynb #4178d21c
 class BitDepth(Squeezer):
     "Reduce each pixel to `bits` bits: `round(x*(2**bits-1))/(2**bits-1)`"
     def __init__(self,
@@ -146,6 +147,7 @@ def _names(names, allowed, arg):
 
 def _plain(t): return t.as_subclass(Tensor) if isinstance(t, Tensor) else torch.as_tensor(t)
 
+# %% ../nbs/06_evaluate.ipynb #670da07b
 def collect(
     data,            # a DataLoader of (x, y) batches, or an (x, y) pair of tensors
     n:int|None=None, # keep a seeded class-balanced draw of `n` examples (in their original order); None keeps all
@@ -164,6 +166,7 @@ def collect(
 # %% ../nbs/06_evaluate.ipynb #3e4f335f
 def _alpha(eps, steps, alpha): return default_alpha(eps, max(steps, 1)) if alpha is None else alpha
 
+# %% ../nbs/06_evaluate.ipynb #79f03e3f
 def attack_batch(
     model,                 # the model the attacker differentiates (module or Learner)
     x:Tensor,              # pixel images (N,C,H,W)
@@ -197,6 +200,7 @@ def attack_batch(
     t = random_target(y.cpu(), n_classes, seed=seed).to(dev)
     return ifgsm(m, x, t, eps, alpha=a, steps=steps, targeted=True, loss_fn=loss_fn, **g), t
 
+# %% ../nbs/06_evaluate.ipynb #3ebb42b1
 def _targeted_loss(m, x)->str:
     "AutoAttack's targeted DLR loss where the model has the 4 classes it needs, else the target's cross-entropy"
     with torch.no_grad(), eval_mode(m): return 'dlr' if m(x[:1]).shape[1] >= 4 else 'ce'
@@ -260,6 +264,7 @@ def stack_eps(
     e = torch.tensor([float(b) for b in eps for _ in range(len(y))])
     return torch.cat([x] * len(eps)), torch.cat([y] * len(eps)), e
 
+# %% ../nbs/06_evaluate.ipynb #ccf64bbf
 def unstack_eps(
     t:Tensor,  # a per-image result on a `stack_eps` batch
     k:int,     # how many budgets were stacked
@@ -281,6 +286,7 @@ def curve_alphas(
     if alpha is not None: return (alpha,)
     return (default_alpha(eps, steps),) + ((default_alpha(STEP_CAP_EPS, steps),) if eps > STEP_CAP_EPS else ())
 
+# %% ../nbs/06_evaluate.ipynb #78073d01
 def curve_correct(
     attacked, scored,       # model the attacker differentiates, model whose predictions are scored
     x:Tensor, y:Tensor,     # pixel images and true labels
@@ -292,6 +298,7 @@ def curve_correct(
     al = curve_alphas(eps, kw.get('steps', 10), kw.get('alpha'))
     return torch.stack([attack_correct(attacked, scored, x, y, attack, eps, **{**kw, 'alpha': a})[0] for a in al]).all(0)
 
+# %% ../nbs/06_evaluate.ipynb #1bf951fd
 def eps_curve(
     model,                  # classifier or defended model (module or Learner)
     data,                   # test DataLoader or (x, y) pair
@@ -364,9 +371,11 @@ class Check:
     @property
     def result(self)->str: return 'skipped' if self.passed is None else ('pass' if self.passed else 'FAIL')
 
+# %% ../nbs/06_evaluate.ipynb #d6a0f518
 def _fmt(d:dict)->str:
     return ', '.join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}" for k, v in d.items())
 
+# %% ../nbs/06_evaluate.ipynb #1feea721
 def checks_frame(
     checks, # list of `Check`
 )->pd.DataFrame:
@@ -384,6 +393,7 @@ def check_iterative(
     return Check('iterative ≥ single-step', worst <= single + tol, dict(fgsm=single, **iterative),
                  f"max iterative accuracy ≤ FGSM accuracy + {tol}")
 
+# %% ../nbs/06_evaluate.ipynb #b5e7a3c8
 def check_monotonic(
     curve:pd.DataFrame, # columns `eps`, `accuracy`, ε increasing (as from `eps_curve`)
     tol:float=0.02,     # allowed rise above the running minimum
@@ -395,6 +405,7 @@ def check_monotonic(
     return Check('monotone in ε', bool(rise[i] <= tol), dict(max_rise=float(rise[i]), at_eps=float(curve.eps.iloc[i]), points=len(acc)),
                  f"accuracy ≤ its minimum at smaller ε + {tol}")
 
+# %% ../nbs/06_evaluate.ipynb #dda2c055
 def check_chance(
     curve:pd.DataFrame, # columns `eps`, `accuracy` (as from `eps_curve`)
     n_classes:int,      # number of classes; chance = 1/n_classes
@@ -405,6 +416,7 @@ def check_chance(
     return Check('reaches chance at large ε', a <= 1/n_classes + tol, dict(eps=e, accuracy=a, chance=1/n_classes),
                  f"accuracy at the largest ε ≤ 1/n_classes + {tol}")
 
+# %% ../nbs/06_evaluate.ipynb #40c0d272
 def check_transfer(
     whitebox:float,   # accuracy under the white-box attack
     transfer:dict,    # source -> accuracy under the same attack made elsewhere (other models, oblivious, BPDA)
@@ -416,6 +428,7 @@ def check_transfer(
     return Check('white-box ≥ transfer', whitebox <= best + tol, dict(whitebox=whitebox, **transfer),
                  f"white-box accuracy ≤ min transfer accuracy + {tol}")
 
+# %% ../nbs/06_evaluate.ipynb #33c376b6
 def check_steps(
     acc:float,        # accuracy with `steps` iterations
     acc_double:float, # accuracy with 2*`steps` iterations
@@ -435,6 +448,7 @@ def check_unbounded(
     "With an unbounded budget an attack must drive the accuracy to 0%, not merely to chance"
     return Check('unbounded ε reaches 0%', acc <= tol, dict(eps=eps, accuracy=acc), f"accuracy at ε = {eps:g} ≤ {tol}")
 
+# %% ../nbs/06_evaluate.ipynb #db9bd2b2
 def check_restarts(
     acc_one:float,     # accuracy under PGD with one random start
     acc_many:float,    # accuracy under PGD with `restarts` random starts
@@ -445,6 +459,7 @@ def check_restarts(
     return Check('restarts stable', abs(acc_one - acc_many) <= tol, dict(restarts=restarts, accuracy_1=acc_one, accuracy_r=acc_many),
                  f"|accuracy({restarts} restarts) − accuracy(1)| ≤ {tol}")
 
+# %% ../nbs/06_evaluate.ipynb #52f1f507
 def check_gradient_free(
     gradient_free:float, # accuracy under the Square attack (logits only)
     whitebox:dict,       # name -> accuracy under each white-box gradient attack
@@ -455,6 +470,7 @@ def check_gradient_free(
     return Check('gradient-free ≤ white-box', gradient_free >= best - tol, dict(square=gradient_free, **whitebox),
                  f"Square accuracy ≥ best white-box accuracy − {tol} (else gradient masking)")
 
+# %% ../nbs/06_evaluate.ipynb #4eaa1e68
 def check_deterministic(
     model,             # the model whose answers are scored
     x:Tensor,          # pixel images (a few suffice)
@@ -537,6 +553,7 @@ def _is_random(model, x)->bool:
     m = as_model(model); dev = model_device(m, x.device)
     with torch.no_grad(), eval_mode(m): return not torch.equal(m(x.to(dev)), m(x.to(dev)))
 
+# %% ../nbs/06_evaluate.ipynb #6546aced
 def _threat_rows(att, sc, threat, x, y, eps, attacks, losses, n_classes, kw)->tuple:
     "Summary rows and per-image columns of every attack and loss under one threat model"
     rows, cols = [], {}
@@ -646,6 +663,7 @@ def _cam_candidates(m:nn.Module)->list:
     mods = list(m.modules())
     return [c for c in mods if isinstance(c, (BasicBlock, Bottleneck))] or [c for c in mods if isinstance(c, nn.Conv2d)]
 
+# %% ../nbs/06_evaluate.ipynb #0c4971a9
 def cam_layer(
     model,               # module or Learner
     x:Tensor|None=None,  # example input; when given, skip layers whose output is smaller than `min_size`
@@ -664,6 +682,7 @@ def cam_layer(
     big = [c for c in cands if sizes.get(c, 0) >= min_size]
     return big[-1] if big else cands[max(range(len(cands)), key=lambda i: (sizes.get(cands[i], 0), i))]
 
+# %% ../nbs/06_evaluate.ipynb #d3852be6
 def grad_cam(
     model,                    # classifier from pixel images to logits (module or Learner)
     x:Tensor,                 # pixel images (N,C,H,W)

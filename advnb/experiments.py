@@ -77,10 +77,12 @@ class RunConfig:
                              transfer_on='all', curve_on='all', study_on='first', study_epochs=(1, 3, 10), precision='bf16',
                              download=True), **kw})
 
+# %% ../nbs/07_experiments.ipynb #362e6ef3
 def _hash(d)->str: return hashlib.sha256(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
 # %% ../nbs/07_experiments.ipynb #6bf1fd53
 def _fields(): return {f.name: f for f in dataclasses.fields(RunConfig)}
+
 _GROUP_OPTS = ('first', 'all', 'none')
 
 def _coerce(k:str, v):
@@ -92,6 +94,7 @@ def _coerce(k:str, v):
     if k == 'n_per_class' and isinstance(v, (list, tuple)): v = int(v[0]) if len(v) == 1 else tuple(int(i) for i in v)
     return v
 
+# %% ../nbs/07_experiments.ipynb #4d752977
 def config_from_dict(
     d:dict,          # keys of `RunConfig`; lists become tuples
     base:RunConfig|None=None, # values not in `d` come from here (default: `RunConfig()`)
@@ -117,6 +120,7 @@ def _check_ints(cfg, source):
         v = getattr(cfg, k)
         if v is not None and (not isinstance(v, int) or v < 2): raise ValueError(f"{source}: {k} must be an integer >= 2 or None (all), got {v!r}")
 
+# %% ../nbs/07_experiments.ipynb #17c77ad4
 def _check_data(cfg, source):
     from advnb.data import PRESETS, MEDMNIST_SIZES
     from advnb.models import parse_init
@@ -130,6 +134,7 @@ def _check_data(cfg, source):
     if cfg.source_size not in MEDMNIST_SIZES:
         raise ValueError(f"{source}: source_size must be a MedMNIST resolution {MEDMNIST_SIZES}, got {cfg.source_size!r}")
 
+# %% ../nbs/07_experiments.ipynb #3f280e94
 def _validate(cfg:RunConfig, source:str='config'):
     "Raise a ValueError naming the option at fault"
     from torchvision import models as tvm
@@ -163,6 +168,8 @@ def _fault(point:str):
     if not want.startswith(point + ':'): return
     _fault_seen[point] = _fault_seen.get(point, 0) + 1
     if _fault_seen[point] == int(want.split(':')[1]): os.kill(os.getpid(), signal.SIGKILL)
+
+# %% ../nbs/07_experiments.ipynb #12670b26
 _fault_seen = {}
 
 def atomic_write(path:Path, data:bytes|str, point:str='write'):
@@ -292,6 +299,7 @@ def _flags(r:dict, failed:dict)->str:
     if bad: out.append('checks FAIL: ' + '; '.join(bad))
     return ', '.join(out)
 
+# %% ../nbs/07_experiments.ipynb #19d8985e
 def _failed_checks(rows:pd.DataFrame)->dict:
     "(data, pretrained, backbone) -> ['model: check', ...] for every failed sanity check"
     out = {}
@@ -317,6 +325,7 @@ def paper_tables(
     cols = [c for c in dict.fromkeys(PAPER_COLS + THREAT_COLS) if c in cells]
     return {float(e): t.sort_values(keys)[cols].reset_index(drop=True) for e, t in cells.groupby('eps', sort=True)}
 
+# %% ../nbs/07_experiments.ipynb #6de1b90f
 def _fmt_cell(v)->str:
     if isinstance(v, bool): return 'yes' if v else 'no'
     if isinstance(v, float):
@@ -325,6 +334,7 @@ def _fmt_cell(v)->str:
         return f'{v:.1f}' if abs(v) >= 1 else f'{v:.3g}'    # 0.004 stays 0.004, a percentage of 0.83333 reads 0.833
     return '' if v is None else str(v)
 
+# %% ../nbs/07_experiments.ipynb #26537018
 def to_markdown(df:pd.DataFrame)->str:
     "A pipe table of `df`: percentages to one decimal, small numbers as they are, no extra dependency"
     lines = ['| ' + ' | '.join(map(str, df.columns)) + ' |', '|' + '---|'*len(df.columns)]
@@ -366,8 +376,10 @@ from .evaluate import attack_correct, threat_pairs, worst_case, sanity_checks, B
 class Unavailable(Exception):
     "Raised for a grid row that needs what this machine cannot get (offline data or weights)"
 
+# %% ../nbs/07_experiments.ipynb #7b4f8acb
 def _state(model)->dict: return {k: v.detach().cpu().clone() for k, v in model.state_dict().items()}
 
+# %% ../nbs/07_experiments.ipynb #8642e991
 class Runner:
     "Runs the grid of `cfg` into `out`, resumably; `run()` returns the finished rows as a DataFrame"
     def __init__(self,
@@ -388,6 +400,7 @@ class Runner:
         m = getattr(model, 'model', model)
         return m.to(self.device).eval()
 
+# %% ../nbs/07_experiments.ipynb #360cdc26
 def _check_writable(out:Path):
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -405,6 +418,7 @@ def dls(self:Runner, data):
         except (FileNotFoundError, ConnectionError) as e: raise Unavailable(f"data {data!r} is not available: {e}") from e
     return self._data[data]
 
+# %% ../nbs/07_experiments.ipynb #a291cc58
 @patch
 def test_set(self:Runner, data)->tuple:
     "`(x, y)` of the test split of `data` (a balanced draw of `max_test` when set), on the CPU"
@@ -414,6 +428,7 @@ def test_set(self:Runner, data)->tuple:
         self._tests[data] = (ds.x[idx].float() / 255, ds.y[idx].clone())
     return self._tests[data]
 
+# %% ../nbs/07_experiments.ipynb #fa6364b1
 @patch
 def test_dl(self:Runner, data):
     "A DataLoader (on the run's device) over the test set of `test_set`"
@@ -422,6 +437,7 @@ def test_dl(self:Runner, data):
     idx = balanced_draw(ds.y, self.cfg.max_test, self.cfg.seed)
     return ArrayDL(ImageArrays(ds.x[idx], ds.y[idx], ds.vocab), bs=ATTACK_BS, device=self.device)
 
+# %% ../nbs/07_experiments.ipynb #7e7ce84d
 @patch
 def draw(self:Runner, y, n:int|None)->torch.Tensor:
     "Positions in the test set of the nested balanced draw of `n` images"
@@ -435,6 +451,7 @@ def deps(self:Runner, data, **kw)->dict:
     return dict(data=str(data), fingerprint=src.get('fingerprint'), root=c.root, source_size=c.source_size, size=c.size, bs=c.bs,
                 n_per_class=c.n_per_class, seed=c.seed, lr=c.lr, **kw)
 
+# %% ../nbs/07_experiments.ipynb #c9489a5f
 @patch
 def start(self:Runner, data, arch, pretrained)->tuple:
     "`(init, words, key)`: the `pretrained` argument for `classifier_learner`, its description for the tables, its cache key"
@@ -455,6 +472,7 @@ def start(self:Runner, data, arch, pretrained)->tuple:
         except (FileNotFoundError, ConnectionError) as e: raise Unavailable(f"pretraining data {comp!r} is not available: {e}") from e
     return ck, PRESETS[comp]['about'], ck.stem
 
+# %% ../nbs/07_experiments.ipynb #4c6a8cec
 @patch
 def learner(self:Runner, data, arch, init=False):
     "A `classifier_learner` on `data`'s loaders, its model on the run's device; ImageNet weights that cannot be had are `Unavailable`"
@@ -498,6 +516,7 @@ def attacked(self:Runner, model, x, y, key:str, attack, eps:float, **kw)->torch.
     with self.say.stage('attacked test sets'):
         return self.cache.get('attacked', make, model=key, attack=attack.__name__, eps=eps, n=len(y), code=code_version('attacks'), **kw)[0]['x']
 
+# %% ../nbs/07_experiments.ipynb #f4a6215b
 @patch
 def test_sets(self:Runner, model, x, y, key:str, eps:float)->tuple:
     "The FGSM and I-FGSM test sets made on `model` at `eps` (the tables' FGSM and I-FGSM columns, the transfer matrices)"
@@ -521,6 +540,7 @@ def fine_tuned(self:Runner, data, arch, clf, key:str, control:bool=False)->tuple
         m = self.learner(data, arch).model; m.load_state_dict(w)
     return self.place(m), used
 
+# %% ../nbs/07_experiments.ipynb #a7756598
 @patch
 def purifier(self:Runner, data, clf, key:str)->tuple:
     "`(purified, used)`: a purifier trained on FGSM images made on the fly on `clf`, in front of it (cached)"
@@ -539,6 +559,7 @@ def purifier(self:Runner, data, clf, key:str)->tuple:
 # %% ../nbs/07_experiments.ipynb #c4e55ac3
 def _pct(ok:torch.Tensor)->float: return 100 * ok.double().mean().item() if len(ok) else float('nan')
 
+# %% ../nbs/07_experiments.ipynb #9b40e92b
 @patch
 def whitebox(self:Runner, models:dict, x, y, eps)->dict:
     "Per-image correctness (on `x`, at `eps`: a number or one per image) under the attacks that know each defence"
@@ -551,6 +572,7 @@ def whitebox(self:Runner, models:dict, x, y, eps)->dict:
             out[k] = attack_correct(att, sc, x, y, a, eps, bs=ATTACK_BS, steps=c.ifgsm_steps, seed=c.seed, precision=c.precision)[0]
     return out
 
+# %% ../nbs/07_experiments.ipynb #babe3efb
 @patch
 def worst(self:Runner, models:dict, x, y, eps, alive:dict)->dict:
     "Per-image correctness after AutoAttack's cascade, run on the images `alive` (each model's survivors of every other attack)"
@@ -569,6 +591,7 @@ def _unstacked(d:dict, k:int)->list:
     parts = {name: unstack_eps(v, k) for name, v in d.items()}
     return [{name: p[i] for name, p in parts.items()} for i in range(k)]
 
+# %% ../nbs/07_experiments.ipynb #1a486e91
 @patch
 def cells(self:Runner, data, arch, pretrained, models:dict, key:str, info:dict)->list:
     "The grid cells of one backbone, a row per ε of the config: every number in percent of the images its column was measured on"
@@ -592,6 +615,7 @@ def cells(self:Runner, data, arch, pretrained, models:dict, key:str, info:dict)-
     secs = round((time.time() - t0) / len(eps), 1)
     return [self.cell_row(data, arch, info, e, p, wb, wc, (len(y), len(iw), len(iv)), models['clf'], secs) for e, p, wb, wc in zip(eps, per, wbs, wcs)]
 
+# %% ../nbs/07_experiments.ipynb #97a3a9e1
 @patch
 def cell_row(self:Runner, data, arch, info, eps:float, per:dict, wb:dict, wc:dict, sizes:tuple, clf, seconds:float)->dict:
     "One grid cell's row from its per-image correctness: `per` on the test set, `wb` on the white-box draw, `wc` on the worst-case draw"
@@ -622,6 +646,7 @@ def models(self:Runner, data, pretrained, arch)->tuple:
         self._models[(data, pretrained, arch)] = (dict(clf=clf, adv=adv, control=ctl, purifier=pur), info, key)
     return self._models[(data, pretrained, arch)]
 
+# %% ../nbs/07_experiments.ipynb #c1717f2e
 def _on(opt:str, first:bool)->bool: return opt == 'all' or (opt == 'first' and first)
 
 def _ckey(kind, data, pretrained, *rest)->str: return '|'.join(map(str, (kind, data, pretrained, *rest)))
@@ -632,6 +657,7 @@ def _checked_archs(c:RunConfig)->tuple:
     "The backbones of a checked group whose models get the sanity checks"
     return tuple(c.archs) if c.checks_backbones == 'all' else tuple(c.archs[:1])
 
+# %% ../nbs/07_experiments.ipynb #247cc292
 @patch
 def todo(self:Runner, data, pretrained, arch, first:bool)->list:
     "The result rows of one backbone that are not finished yet"
@@ -653,6 +679,7 @@ def curve(self:Runner, data, pretrained, arch, models, key, words):
         acc = 100 * accuracy(models['clf'], x if e == 0 else self.attacked(models['clf'], x, y, key, fgsm, e), y)
         self.store.add(k, dict(kind='curve', Data=str(data), Pretrained=words, Backbone=arch, eps=float(e), FGSM=acc))
 
+# %% ../nbs/07_experiments.ipynb #9723f3f0
 @patch
 def study(self:Runner, data, pretrained, arch, models, words):
     "The paper's purifier study on one classifier: one row per width and epoch count, each width resumable on its own"
@@ -689,6 +716,7 @@ def checks(self:Runner, data, pretrained, group:dict, archs=None, names=None):
             self.store.add(k, dict(kind='checks', Data=str(data), Pretrained=info['init'], Backbone=arch, model=name, eps=float(e),
                                    n=len(ic), checks=chk[['check', 'result', 'numbers']].to_dict('records')))
 
+# %% ../nbs/07_experiments.ipynb #712fa5a9
 @patch
 def transfer(self:Runner, data, pretrained, group:dict):
     "Accuracy of every backbone on the I-FGSM test images made on every other (rows of kind 'transfer'), from the cached sets"
@@ -714,8 +742,10 @@ def figure(self:Runner, data, words, eps, model, x, x_adv, vocab, n:int=3):
     (self.out/'figures').mkdir(exist_ok=True)
     fig.savefig(self.out/'figures'/f"fig_attack_{_slug(data)}_{_slug(words)}_eps{eps}.png", dpi=80, bbox_inches='tight'); plt.close(fig)
 
+# %% ../nbs/07_experiments.ipynb #1de934dd
 def _slug(s)->str: return ''.join(ch if ch.isalnum() else '_' for ch in str(s)).strip('_')[-40:]
 
+# %% ../nbs/07_experiments.ipynb #4b690be9
 @patch
 def backbone(self:Runner, data, pretrained, arch, first:bool):
     "The rows of one backbone of a group: its cells at every ε, and on the first group its curve and purifier study"
@@ -736,6 +766,7 @@ def backbone(self:Runner, data, pretrained, arch, first:bool):
     if _on(c.curve_on, first): self.curve(data, pretrained, arch, models, key, info['init'])
     if _on(c.study_on, first) and arch == c.archs[0]: self.study(data, pretrained, arch, models, info['init'])
 
+# %% ../nbs/07_experiments.ipynb #e48d8da7
 @patch
 def group(self:Runner, data, pretrained, first:bool):
     "Every row of one (dataset, starting point) group: the rows of each backbone, then the parts that compare or check them"
@@ -789,6 +820,7 @@ def groups(self:Runner)->list:
     "The (dataset, starting point) groups in the order of the paper's tables"
     return [(d, p) for p in self.cfg.pretrained for d in self.cfg.datasets]
 
+# %% ../nbs/07_experiments.ipynb #639af87b
 @patch
 def run(self:Runner)->pd.DataFrame:
     "Run every unfinished row; finished ones are kept from earlier runs"
@@ -809,6 +841,7 @@ def run(self:Runner)->pd.DataFrame:
     finally: self.write_outputs(wall=time.time() - t0)
     return self.store.frame(self.row_order())
 
+# %% ../nbs/07_experiments.ipynb #cc534379
 @patch
 def write_outputs(self:Runner, wall:float|None=None):
     "Tables, plots and the run log from the rows finished so far (a worker leaves them to the main process)"
@@ -818,6 +851,7 @@ def write_outputs(self:Runner, wall:float|None=None):
 # %% ../nbs/07_experiments.ipynb #c4e55ad1
 def _part_name(kind:str, data, pretrained, arch, model='')->str: return f"part-{kind}-{_slug(data)}-{_slug(pretrained)}-{_slug(arch)}-{_slug(model)}.json"
 
+# %% ../nbs/07_experiments.ipynb #a0e105f2
 @patch
 def row_order(self:Runner)->list:
     "Every row key of the config in the order one process makes them: per group, each backbone's rows, then the transfer, checks and ensemble rows"
@@ -831,6 +865,7 @@ def row_order(self:Runner)->list:
         keys += [_ckey('ensemble', d, p, a, e) for a in c.archs for e in c.eps]
     return keys
 
+# %% ../nbs/07_experiments.ipynb #4dbf5fa2
 @patch
 def absorb(self:Runner, names=None):
     "Take the rows of workers' part files (`names`, or every one in `parts/`) into the store, and remove the files"
@@ -852,12 +887,25 @@ class _NotATerminal:
     def flush(self): self.stream.flush()
     def isatty(self): return False
 
-def _worker_init(threads:int, t0:float, printing:bool):
+# %% ../nbs/07_experiments.ipynb #85c61602
+def _worker_init(threads:int, t0:float, printing:bool, env:dict|None=None, cwd:str|None=None):
     signal.signal(signal.SIGINT, signal.SIG_IGN)    # Ctrl-C reaches the main process, which stops the workers
+    if env is not None: os.environ.clear(); os.environ.update(env)   # the run's environment, not the fork server's
+    if cwd is not None: os.chdir(cwd)
     torch.set_num_threads(threads)
     sys.stdout = _NotATerminal(sys.stdout)
     _WORKER.update(t0=t0, printing=printing)
 
+# %% ../nbs/07_experiments.ipynb #5c0ad6aa
+def _pool_context():
+    "How worker processes start: forked from a server that has imported advnb (and so torch and fastai) once, or spawned where there is no fork server"
+    import multiprocessing
+    if 'forkserver' not in multiprocessing.get_all_start_methods(): return multiprocessing.get_context('spawn')
+    ctx = multiprocessing.get_context('forkserver')
+    ctx.set_forkserver_preload(['advnb.experiments'])
+    return ctx
+
+# %% ../nbs/07_experiments.ipynb #0945effb
 def _work(cfg:dict, out:str, kind:str, unit:tuple, done:list)->dict:
     "One unit of work in a worker process: the rows of a backbone (`kind='backbone'`) or the sanity checks of one of its models (`'checks'`), into its part file"
     cfg = config_from_dict(cfg)
@@ -883,12 +931,13 @@ def _work(cfg:dict, out:str, kind:str, unit:tuple, done:list)->dict:
 class WorkerDied(RuntimeError):
     "A worker process of a run ended without finishing its unit"
 
+# %% ../nbs/07_experiments.ipynb #b4d19abb
 @patch
 def share(self:Runner):
     "Run the backbones of every group, then the sanity checks of each of their models, in `workers` processes; the main process keeps what compares them"
     from concurrent.futures import ProcessPoolExecutor, FIRST_COMPLETED, wait
     from concurrent.futures.process import BrokenProcessPool
-    import multiprocessing, advnb.experiments as lib    # workers run the installed module's functions (a notebook's copies live in its __main__)
+    import advnb.experiments as lib    # workers run the installed module's functions (a notebook's copies live in its __main__)
     c, groups = self.cfg, self.groups()
     units = [('backbone', (d, p, a, i == 0)) for i, (d, p) in enumerate(groups) for a in c.archs
              if any(not k.startswith('checks|') for k in self.todo(d, p, a, i == 0))]
@@ -900,8 +949,8 @@ def share(self:Runner):
     threads = max(1, torch.get_num_threads() // n)
     self.say(f"{len(units)} backbones to train and measure, shared out to {n} worker processes of {threads} thread(s) each")
     pending = {(d, p): sum(u[1][:2] == (d, p) for u in units) for d, p in groups}
-    ex = ProcessPoolExecutor(n, mp_context=multiprocessing.get_context('spawn'), initializer=lib._worker_init,
-                             initargs=(threads, self.say.t0, self.say.log is print))
+    ex = ProcessPoolExecutor(n, mp_context=_pool_context(), initializer=lib._worker_init,
+                             initargs=(threads, self.say.t0, self.say.log is print, dict(os.environ), os.getcwd()))
     running = {}
     try:
         def submit(kind, unit): running[ex.submit(lib._work, asdict(c), str(self.out), kind, unit, list(self.store.rows))] = (kind, unit)
@@ -945,6 +994,7 @@ def _versions()->dict:
 
 def _kind(rows, kind)->list: return rows[rows['kind'] == kind].to_dict('records') if len(rows) and 'kind' in rows else []
 
+# %% ../nbs/07_experiments.ipynb #c28a4eed
 def _plot_curve(cv:pd.DataFrame, path:Path):
     import matplotlib.pyplot as plt
     groups = list(cv.groupby(['Pretrained', 'Data'], sort=False))
@@ -955,6 +1005,7 @@ def _plot_curve(cv:pd.DataFrame, path:Path):
         ax.set_xscale('symlog', linthresh=1e-3); ax.grid(alpha=.3); ax.legend()
     fig.tight_layout(); fig.savefig(path, dpi=80); plt.close(fig)
 
+# %% ../nbs/07_experiments.ipynb #a61d6df6
 def _plot_study(st:pd.DataFrame, path:Path):
     import matplotlib.pyplot as plt
     fig, (a, b, c) = plt.subplots(1, 3, figsize=(14, 3.6))
@@ -980,6 +1031,7 @@ def _where(cfg, rows, kind)->str:
     got = sorted({f"{r['Data']} / {r['Pretrained']}" for r in _kind(rows, kind)})
     return ', '.join(got) if got else 'none yet'
 
+# %% ../nbs/07_experiments.ipynb #4534f303
 def _setup_md(cfg:RunConfig, rows:pd.DataFrame)->str:
     "The choices behind the numbers, in words"
     c, cells = cfg, _kind(rows, 'cell')
@@ -1024,6 +1076,7 @@ def _write_tables(rows, out, cfg, md):
         ep.to_csv(out/'epochs_used.csv', index=False)
         md += ["## Epochs used (best / run, out of the budget in the setup)\n", to_markdown(ep), '']
 
+# %% ../nbs/07_experiments.ipynb #f7e8c612
 def _write_parts(rows, out, md):
     "The ε curve, the purifier study, the transfer matrices, the sanity checks, ensemble adversarial training"
     if cv := _kind(rows, 'curve'):
@@ -1099,6 +1152,7 @@ def _none_or(t):
     f.__name__ = t.__name__
     return f
 
+# %% ../nbs/07_experiments.ipynb #bd5b7251
 def _help(f)->str:
     "The comment beside a `RunConfig` field, as its help text (read once from the module's source)"
     return _field_comments().get(f.name, '')
@@ -1110,6 +1164,7 @@ def _field_comments()->dict:
     lines = inspect.getsource(advnb.experiments.RunConfig).splitlines()
     return {l.split(':')[0].strip(): l.split('#', 1)[1].strip() for l in lines if ':' in l and '#' in l and not l.strip().startswith(('#', '"', 'def'))}
 
+# %% ../nbs/07_experiments.ipynb #13a375cb
 def _option(p, f, v):
     "One command-line option for `RunConfig` field `f` with default `v`"
     opt, h = '--' + f.name.replace('_', '-'), _help(f)
@@ -1126,6 +1181,7 @@ def _option(p, f, v):
             t = {float: float, int: int}.get(type(v), str)
             p.add_argument(opt, type=_none_or(t) if 'None' in str(f.type) else t, default=None, help=f"{h} (default: {v})")
 
+# %% ../nbs/07_experiments.ipynb #0bddc3e4
 def reproduce_parser()->argparse.ArgumentParser:
     "The command-line options of `advnb-reproduce`, one per `RunConfig` field"
     p = argparse.ArgumentParser(prog='advnb-reproduce', allow_abbrev=False, description="Regenerate the paper's Tables I and II (clean, attacked, adversarially "
@@ -1159,18 +1215,21 @@ def parse_config(argv=None)->tuple:
         a['n_per_class'] = 'all' if v == ['all'] else tuple(_positive(n, '--n-per-class') for n in v)
     return config_from_dict({k: v for k, v in a.items() if v is not None}, base, source='command line'), out, opts
 
+# %% ../nbs/07_experiments.ipynb #3edab857
 def _positive(v, opt):
     try: n = int(v)
     except ValueError: raise ValueError(f"{opt}: expected whole numbers or 'all', got {v!r}") from None
     if n < 0: raise ValueError(f"{opt}: counts must be >= 0, got {n}")
     return n
 
+# %% ../nbs/07_experiments.ipynb #3ab04864
 def default_workers(
     device=None, # the run's device (None: the best available)
 )->int:
     "Worker processes for a run: one per CPU core up to 4 on the CPU (where one process uses its cores poorly), 1 on a GPU"
     return 1 if default_device(device).type != 'cpu' else max(1, min(4, os.cpu_count() or 1))
 
+# %% ../nbs/07_experiments.ipynb #60d3ef06
 def _workers(v, device)->int:
     if v == 'auto': return default_workers(device)
     try: n = int(v)
@@ -1178,6 +1237,7 @@ def _workers(v, device)->int:
     if n < 1 or str(n) != str(v).strip(): raise ValueError(f"--workers: expected a whole number >= 1 or 'auto', got {v!r}")
     return n
 
+# %% ../nbs/07_experiments.ipynb #865ffb0c
 def reproduce(
     cfg:RunConfig|None=None, # what to run (default: `RunConfig()`)
     out='advnb-results',     # output folder
@@ -1197,8 +1257,10 @@ class Interrupted(KeyboardInterrupt):
     "A signal asked the run to stop; `signum` is which"
     def __init__(self, signum:int): super().__init__(f"signal {signum}"); self.signum = signum
 
+# %% ../nbs/07_experiments.ipynb #4c39e511
 def _on_signal(signum, frame): raise Interrupted(signum)
 
+# %% ../nbs/07_experiments.ipynb #5491e7ee
 def reproduce_cli(argv=None):
     "Console entry point of `advnb-reproduce`"
     try:
@@ -1249,6 +1311,7 @@ def _step_costs(arch:str, size:int, bs:int, channels:int, n_out:int, device, rep
     for p in m.parameters(): p.requires_grad_(False)
     return tr, timed(grad) / bs
 
+# %% ../nbs/07_experiments.ipynb #27c5e503
 def _data_line(cfg, d)->tuple:
     "(a line describing dataset `d`, (train, valid, test) sizes or None when it is not available)"
     from advnb.data import source_info
@@ -1297,6 +1360,7 @@ def plan(
     st.loc['total'] = st['seconds'].sum()
     return lines, st.round(0)
 
+# %% ../nbs/07_experiments.ipynb #44037f90
 def format_plan(cfg:RunConfig)->str:
     "`plan` as the text `advnb-reproduce --plan` prints"
     lines, st = plan(cfg)

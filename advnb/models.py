@@ -36,6 +36,7 @@ def arch_names()->list:
     "Names of the torchvision classification architectures `classifier` can build"
     return sorted(torchvision.models.list_models(module=torchvision.models))
 
+# %% ../nbs/02_models.ipynb #01fc975d
 def _check_arch(arch:str)->str:
     names = arch_names()
     if not isinstance(arch, str) or arch not in names:
@@ -75,6 +76,7 @@ def weights_path(
     w = torchvision.models.get_model_weights(_check_arch(arch)).DEFAULT
     return Path(torch.hub.get_dir())/'checkpoints'/os.path.basename(urlparse(w.url).path)
 
+# %% ../nbs/02_models.ipynb #c74f3737
 def _imagenet_weights(arch:str):
     "torchvision's default weights for `arch`, after making sure the file is cached or downloadable"
     w = torchvision.models.get_model_weights(arch).DEFAULT
@@ -93,6 +95,7 @@ def _is_stats_pair(s)->bool:
                        (isinstance(v, (tuple, list)) and all(isinstance(e, (int, float)) for e in v))
     return isinstance(s, (tuple, list)) and len(s) == 2 and all(vec(v) for v in s)
 
+# %% ../nbs/02_models.ipynb #338088bd
 def _stats3(stats)->tuple:
     "Three-channel (mean, std) for the `Normalizer` from `stats` (a pair, data, or None for ImageNet's)"
     if stats is None: mean, std = imagenet_mean, imagenet_std
@@ -104,6 +107,7 @@ def _stats3(stats)->tuple:
         raise ValueError(f"`stats` must describe 1 or 3 channels, got mean {mean.tolist()} and std {std.tolist()}")
     return tuple(mean.tolist()), tuple(std.tolist())
 
+# %% ../nbs/02_models.ipynb #12df3272
 def _replace_heads(model:nn.Module, n_old:int, n_out:int)->list:
     "Swap every Linear/1x1-Conv layer with `n_old` outputs for a fresh one with `n_out`; return their names"
     names = []
@@ -118,6 +122,7 @@ def _replace_heads(model:nn.Module, n_old:int, n_out:int)->list:
         names.append(name)
     return names
 
+# %% ../nbs/02_models.ipynb #093f0484
 def _no_aux(model:nn.Module)->nn.Module:
     "Switch off GoogLeNet/Inception auxiliary heads so `forward` returns plain logits"
     if getattr(model, 'aux_logits', False):
@@ -139,6 +144,7 @@ def _backbone(arch:str, n_out:int, imagenet:bool=False)->nn.Module:
         net = torchvision.models.get_model(arch, weights=None, num_classes=n_out, **kw)
     return _no_aux(net)
 
+# %% ../nbs/02_models.ipynb #ddc760ed
 def classifier(
     arch:str='resnet50',    # torchvision architecture name, see `arch_names()`
     n_out:int=3,            # number of classes
@@ -177,12 +183,14 @@ def save_checkpoint(
     finally: tmp.unlink(missing_ok=True)
     return path
 
+# %% ../nbs/02_models.ipynb #813090c1
 def _unwrap(obj):
     "The state dict inside common checkpoint wrappers ({'state_dict': ...}, {'model': ...})"
     for k in ('state_dict', 'model_state_dict', 'model'):
         if isinstance(obj, dict) and isinstance(obj.get(k), dict): return obj[k]
     return obj
 
+# %% ../nbs/02_models.ipynb #56a5c511
 def read_state_dict(
     path, # a .safetensors file or a PyTorch state dict (.pt, .pth, .bin)
 )->tuple:
@@ -210,6 +218,7 @@ def _head_name(net:nn.Module)->str:
     "Name of the last Linear/Conv2d layer of `net`: the classification head"
     return [n for n, m in net.named_modules() if isinstance(m, (nn.Linear, nn.Conv2d))][-1]
 
+# %% ../nbs/02_models.ipynb #cced7fb7
 def load_weights(
     model:nn.Module,     # a `classifier` (Normalizer + backbone)
     state_dict:dict,     # advnb-layout or bare-backbone weights
@@ -247,6 +256,7 @@ def count_params(
     "Number of (trainable) parameters of `model`"
     return sum(p.numel() for p in as_model(model).parameters() if p.requires_grad or not trainable)
 
+# %% ../nbs/02_models.ipynb #0826d668
 def param_table(
     archs=('resnet50', 'mobilenet_v2', 'densenet169'), # architecture names
     n_out:int=3, # number of classes of the head
@@ -291,6 +301,7 @@ def recalibrate_bn(
                 for buf, old in zip((b.running_mean, b.running_var, b.num_batches_tracked), s): buf.copy_(old)
     return m
 
+# %% ../nbs/02_models.ipynb #92e1808f
 class RecalibrateBN(Callback):
     "After each `fit`, `recalibrate_bn` on the training set in order (no shuffle, no dropped batch)"
     order = 50
@@ -372,6 +383,7 @@ def describe_init(
     about = PRESETS.get(meta.get('source'), {}).get('about')
     return about or f"checkpoint {Path(path).name}"
 
+# %% ../nbs/02_models.ipynb #3f134469
 def _companion(dls)->str:
     "The pretraining set of the data in `dls` (its `-other` preset)"
     src = getattr(dls, 'source', None) or {}
@@ -407,6 +419,7 @@ class KeepBest(Callback):
         if self.state is not None: self.learn.model.load_state_dict(self.state)
         self.state = None
 
+# %% ../nbs/02_models.ipynb #0e6f17e2
 def fit_best(
     learn:Learner,           # the Learner to train
     epochs:int,              # most epochs to train
@@ -429,6 +442,7 @@ def advnb_home()->Path:
     "Where advnb keeps files it makes for reuse (pretrained checkpoints): `$ADVNB_HOME`, else ~/.cache/advnb"
     return Path(os.environ.get('ADVNB_HOME') or Path.home()/'.cache'/'advnb').expanduser()
 
+# %% ../nbs/02_models.ipynb #e73a0e27
 def pretrain(
     source='ct-other',        # any `advnb.data.get_dls` source: a preset, a MedMNIST flag, a folder
     arch:str='resnet50',      # torchvision architecture

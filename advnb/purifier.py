@@ -25,8 +25,10 @@ from .models import count_params, paper_adam, fit_best, ChannelsLastFit
 
 # %% ../nbs/05_purifier.ipynb #cc0f877e
 def _down(ci, co, act=True): return nn.Sequential(nn.Conv2d(ci, co, 4, 2, 1), *([nn.LeakyReLU(0.2)] if act else []))
+
 def _up(ci, co): return nn.Sequential(nn.ConvTranspose2d(ci, co, 4, 2, 1), nn.LeakyReLU(0.2))
 
+# %% ../nbs/05_purifier.ipynb #8bf7e0cb
 class PositionLinear(nn.Module):
     "Table III's hidden layer: reshape to (N,C,h*w), a Linear across the positions shared over channels, reshape, add the input"
     def __init__(self,
@@ -150,6 +152,7 @@ def frozen(
     for p in m.parameters(): p.requires_grad_(False)
     return m
 
+# %% ../nbs/05_purifier.ipynb #abdc09db
 class PurifierCallback(Callback):
     "Feed the purifier attacked-then-clean batches made on the fly on the frozen `classifier`; targets are the clean images and labels"
     order = -5
@@ -180,6 +183,7 @@ def _part(learn, part:str)->tuple:
     x, y = learn.yb; n = len(y)
     return (learn.pred[:n] if part == 'attacked' else learn.pred[n:2*n]), x, y
 
+# %% ../nbs/05_purifier.ipynb #bbfb566e
 class PurifiedAccuracy(Metric):
     "Accuracy of `classifier` on purified attacked (or clean) images of a `PurifierCallback` batch"
     def __init__(self,
@@ -199,6 +203,7 @@ class PurifiedAccuracy(Metric):
     @property
     def name(self): return f'acc_purified_{self.part}'
 
+# %% ../nbs/05_purifier.ipynb #b94c34e6
 class PurifiedPSNR(Metric):
     "Mean PSNR (dB) of purified attacked (or clean) images against the clean ones, over a `PurifierCallback` validation"
     def __init__(self, part:str='attacked'): self.part = part
@@ -238,6 +243,7 @@ def purifier_learner(
                    opt_func=paper_adam, lr=lr, metrics=[PurifiedAccuracy(clf, p) for p in parts] + [PurifiedPSNR(p) for p in parts],
                    cbs=[ChannelsLastFit(channels_last), PurifierCallback(clf, attack, eps, clean, valid_eps, **attack_kwargs)])
 
+# %% ../nbs/05_purifier.ipynb #14615370
 def train_purifier(
     dls:DataLoaders,   # pixel-space DataLoaders of (x, y) batches
     classifier,        # trained classifier (module or Learner), not modified
