@@ -404,7 +404,7 @@ class Runner:
 def _check_writable(out:Path):
     try:
         out.mkdir(parents=True, exist_ok=True)
-        probe = out/'.advnb-write-test'; probe.write_text('ok'); probe.unlink()
+        fd, probe = tempfile.mkstemp(prefix='.advnb-write-test-', dir=out); os.close(fd); os.unlink(probe)   # a name of its own: workers probe at once
     except OSError as e: raise PermissionError(f"output folder {out} is not writable ({e.strerror or e}); choose another with --out") from None
 
 # %% ../nbs/07_experiments.ipynb #b38b47c0
