@@ -10,14 +10,15 @@ __all__ = ['bench_sections', 'peak_memory_mb', 'bench_attacks', 'bench_strong', 
 
 # %% ../nbs/08_bench.ipynb #9903b2b9
 import os, sys, time, copy, threading, statistics, ctypes, platform, argparse
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 import torch
 import torch.nn.functional as F
 from torch import nn
 from fastai.callback.core import Callback, CancelValidException
 from .core import seed_everything, default_device
 from .models import classifier
-from .attacks import fgsm, ifgsm, apgd, square, attacking, fast_path, folded_view, default_alpha
+from .attacks_fast import attacking, fast_path, folded_view
+from .attacks import fgsm, ifgsm, apgd, square, default_alpha
 from .evaluate import attack_correct, worst_case, stack_eps
 
 # %% ../nbs/08_bench.ipynb #23801fc0
@@ -69,7 +70,7 @@ def _loss_grad_loop(model, x, y, steps, precision='fp32'):
 
 # %% ../nbs/08_bench.ipynb #582bb19d
 def _bench_model(arch, n_out, channels, device, seed):
-    seed_everything(seed)
+    seed_everything(seed, deterministic=False)   # the speed of the kernels torch picks, not of deterministic ones
     m = classifier(arch, n_out=n_out, stats=((0.5,)*3, (0.25,)*3), n_in=channels).to(device).eval()
     last = [l for l in m.modules() if isinstance(l, (nn.Linear, nn.Conv2d))][-1]
     with torch.no_grad(): last.weight.mul_(0.01)
@@ -102,7 +103,74 @@ def _peers(model, x, y, eps, alpha, steps, n_out, device, peers):
         except ImportError: pass
     return out
 
+# %% ../nbs/08_bench.ipynb #b3ec0001
+@contextmanager
+def _threads(n:int|None):
+    "torch CPU threads set to `n` for the block (None: left as they are), restored after; yields the number in use"
+    old = torch.get_num_threads()
+    if n: torch.set_num_threads(n)
+    try: yield torch.get_num_threads()
+    finally: torch.set_num_threads(old)
+
+# %% ../nbs/08_bench.ipynb #b3ec0002
+def _interleaved(methods:dict, repeats:int, dev)->tuple:
+    "`(best, medians)`: seconds of each method over `repeats` interleaved rounds, after one warm-up round"
+    for f in methods.values(): f()
+    times = {k: [] for k in methods}
+    for _ in range(repeats):
+        for k, f in methods.items(): times[k].append(_timed(f, dev))
+    return {k: min(v) for k, v in times.items()}, {k: statistics.median(v) for k, v in times.items()}
+
+# %% ../nbs/08_bench.ipynb #b3ec0003
+def _bench_batch(arch, size, batch, channels, dev, seed, n_out=3)->tuple:
+    "`(model, x, g)`: the benchmark's model (random weights), a batch of random images on `dev`, and the generator that drew them"
+    model = _bench_model(arch, n_out, channels, dev, seed)
+    g = torch.Generator().manual_seed(seed)
+    return model, torch.rand(batch, channels, size, size, generator=g).to(dev), g
+
+# %% ../nbs/08_bench.ipynb #b3ec0004
+def _held(stack:ExitStack, model, x)->tuple:
+    "`(view, xf)`: a copy of `model` held as advnb's attacks hold it for a batch like `x` (entered on `stack`), and `x` in that layout"
+    big = fast_path(x)
+    view = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=big))
+    return view, (x.contiguous(memory_format=torch.channels_last) if big else x)
+
 # %% ../nbs/08_bench.ipynb #98af2725
+def _attack_methods(model, x, y, eps, steps, bf16, peers, dev, stack)->tuple:
+    "`(methods, made)`: the timed calls of `bench_attacks` by name, and a dict that the attacks' images are kept in"
+    alpha, made = default_alpha(eps, steps), {}
+    fview, xf = _held(stack, model, x)
+    def floor(precision='fp32'): _loss_grad_loop(fview, xf, y, steps, precision)
+    def keep(name, f): return lambda: made.__setitem__(name, f())
+    methods = {f'floor ({steps} passes, advnb layout)': floor}
+    if fast_path(x):
+        uview = stack.enter_context(attacking(copy.deepcopy(model), True, fold_bn=False))
+        methods['floor without BN folding'] = lambda: _loss_grad_loop(uview, xf, y, steps)
+    methods.update({f'plain loop ({steps} passes, model as given)': lambda: _loss_grad_loop(model, x, y, steps),
+                    'advnb fgsm': keep('fgsm', lambda: fgsm(model, x, y, eps)),
+                    f'advnb ifgsm {steps} steps': keep('ifgsm', lambda: ifgsm(model, x, y, eps, alpha=alpha, steps=steps))})
+    if bf16:
+        methods[f'floor bf16 ({steps} passes)'] = lambda: floor('bf16')
+        methods[f'advnb ifgsm {steps} steps, bf16'] = keep('ifgsm_bf16', lambda: ifgsm(model, x, y, eps, alpha=alpha, steps=steps, precision='bf16'))
+    peer = _peers(model, x, y, eps, alpha, steps, 3, dev, peers)
+    ta_key = f'torchattacks BIM {steps} steps'
+    if ta_key in peer: peer[ta_key] = keep('ta_bim', peer[ta_key])
+    methods.update(peer)
+    return methods, made
+
+# %% ../nbs/08_bench.ipynb #b3ec0005
+def _attack_memory(model, x, methods:dict, steps:int, dev)->dict:
+    "Peak memory of the floor and of advnb's I-FGSM, and the size of the folded weights the fast path adds"
+    res = dict(memory_floor_mb=peak_memory_mb(methods[f'floor ({steps} passes, advnb layout)'], dev),
+               memory_ifgsm_mb=peak_memory_mb(methods[f'advnb ifgsm {steps} steps'], dev))
+    big = fast_path(x)
+    with attacking(model, big, big):
+        folded = folded_view(model)[1] if big else []
+        res['memory_folded_mb'] = sum(c.weight.numel() * c.weight.element_size() for _, _, c, _ in folded) / 2**20
+    res['memory_ratio'] = res['memory_ifgsm_mb'] / max(res['memory_floor_mb'] + res['memory_folded_mb'], 1e-9)
+    return res
+
+# %% ../nbs/08_bench.ipynb #b3ec0006
 def bench_attacks(
     arch:str='resnet50',   # torchvision architecture (random weights)
     size:int=224,          # image side in pixels
@@ -122,62 +190,21 @@ def bench_attacks(
     "Time advnb's attacks against the bare gradient loop and peer libraries, interleaved; return the figures"
     if repeats < 1 or steps < 1: raise ValueError("`repeats` and `steps` must be at least 1")
     dev = default_device(device)
-    old_threads = torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
-    try:
-        n_out, alpha = 3, default_alpha(eps, steps)
-        model = _bench_model(arch, n_out, channels, dev, seed)
-        g = torch.Generator().manual_seed(seed)
-        x = torch.rand(batch, channels, size, size, generator=g).to(dev)
-        y = torch.randint(0, n_out, (batch,), generator=g).to(dev)
-        big, stack = fast_path(x), ExitStack()
-        xf = x.contiguous(memory_format=torch.channels_last) if big else x
-        fview = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=big))   # prepared once, as advnb runs it
-        uview = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=False)) if big else None
-        def floor(precision='fp32'): _loss_grad_loop(fview, xf, y, steps, precision)
-        def unfolded(): _loss_grad_loop(uview, xf, y, steps)
-        def plain(): _loss_grad_loop(model, x, y, steps)
-        res_out = {}
-        def keep(name, f): return lambda: res_out.__setitem__(name, f())
-        methods = {f'floor ({steps} passes, advnb layout)': floor,
-                   **({'floor without BN folding': unfolded} if big else {}),
-                   f'plain loop ({steps} passes, model as given)': plain,
-                   'advnb fgsm': keep('fgsm', lambda: fgsm(model, x, y, eps)),
-                   f'advnb ifgsm {steps} steps': keep('ifgsm', lambda: ifgsm(model, x, y, eps, alpha=alpha, steps=steps))}
-        if bf16:
-            methods[f'floor bf16 ({steps} passes)'] = lambda: floor('bf16')
-            methods[f'advnb ifgsm {steps} steps, bf16'] = keep('ifgsm_bf16', lambda: ifgsm(model, x, y, eps, alpha=alpha, steps=steps, precision='bf16'))
-        peer = _peers(model, x, y, eps, alpha, steps, n_out, dev, peers)
-        ta_key = f'torchattacks BIM {steps} steps'
-        if ta_key in peer: peer[ta_key] = keep('ta_bim', peer[ta_key])
-        methods.update(peer)
-        for f in methods.values(): f()                    # warm-up round
-        times = {k: [] for k in methods}
-        for _ in range(repeats):
-            for k, f in methods.items(): times[k].append(_timed(f, dev))
-        best = {k: min(v) for k, v in times.items()}
-        res = dict(arch=arch, size=size, batch=batch, steps=steps, channels=channels, repeats=repeats, device=str(dev),
-                   threads=torch.get_num_threads(), torch=torch.__version__, machine=f"{platform.machine()} {platform.processor() or ''}".strip(),
-                   times=best, medians={k: statistics.median(v) for k, v in times.items()})
-        fl, ours = best[f'floor ({steps} passes, advnb layout)'], best[f'advnb ifgsm {steps} steps']
-        res['vs_floor'] = ours / fl
-        res['vs_torchattacks'] = ours / best[ta_key] if ta_key in best else float('nan')
-        if 'ta_bim' in res_out: res['identical_to_torchattacks'] = (res_out['ifgsm'] == res_out['ta_bim']).float().mean().item()
-        if bf16:
-            res['bf16_speedup'] = ours / best[f'advnb ifgsm {steps} steps, bf16']
-            res['bf16_identical_pixels'] = (res_out['ifgsm'] == res_out['ifgsm_bf16']).float().mean().item()
-        if memory:
-            res['memory_floor_mb'] = peak_memory_mb(floor, dev)
-            res['memory_ifgsm_mb'] = peak_memory_mb(methods[f'advnb ifgsm {steps} steps'], dev)
-            with attacking(model, big, big):
-                folded = folded_view(model)[1] if big else []
-                res['memory_folded_mb'] = sum(c.weight.numel() * c.weight.element_size() for _, _, c, _ in folded) / 2**20
-            res['memory_ratio'] = res['memory_ifgsm_mb'] / max(res['memory_floor_mb'] + res['memory_folded_mb'], 1e-9)
-        if verbose: _print_attacks(res, fl)
-        return res
-    finally:
-        if 'stack' in locals(): stack.close()
-        torch.set_num_threads(old_threads)
+    with _threads(threads) as used, ExitStack() as stack:
+        model, x, g = _bench_batch(arch, size, batch, channels, dev, seed)
+        y = torch.randint(0, 3, (batch,), generator=g).to(dev)
+        methods, made = _attack_methods(model, x, y, eps, steps, bf16, peers, dev, stack)
+        best, medians = _interleaved(methods, repeats, dev)
+        res = dict(arch=arch, size=size, batch=batch, steps=steps, channels=channels, repeats=repeats, device=str(dev), threads=used,
+                   torch=torch.__version__, machine=f"{platform.machine()} {platform.processor() or ''}".strip(), times=best, medians=medians)
+        fl, ours, ta_key = best[f'floor ({steps} passes, advnb layout)'], best[f'advnb ifgsm {steps} steps'], f'torchattacks BIM {steps} steps'
+        res.update(vs_floor=ours / fl, vs_torchattacks=ours / best[ta_key] if ta_key in best else float('nan'))
+        if 'ta_bim' in made: res['identical_to_torchattacks'] = (made['ifgsm'] == made['ta_bim']).float().mean().item()
+        if bf16: res.update(bf16_speedup=ours / best[f'advnb ifgsm {steps} steps, bf16'],
+                            bf16_identical_pixels=(made['ifgsm'] == made['ifgsm_bf16']).float().mean().item())
+        if memory: res.update(_attack_memory(model, x, methods, steps, dev))
+    if verbose: _print_attacks(res, fl)
+    return res
 
 # %% ../nbs/08_bench.ipynb #b8c949e7
 def _attacks_line(res:dict)->str:
@@ -241,43 +268,28 @@ def bench_strong(
 )->dict:
     "Time APGD and Square against their bare floors and torchattacks, interleaved; return the figures"
     if repeats < 1 or steps < 1 or queries < 1: raise ValueError("`repeats`, `steps` and `queries` must be at least 1")
-    dev, old_threads = default_device(device), torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
-    try:
-        n_out = 3
-        model = _bench_model(arch, n_out, channels, dev, seed)
-        sure = _Sure(model, n_out).to(dev).eval()
-        g = torch.Generator().manual_seed(seed)
-        x = torch.rand(batch, channels, size, size, generator=g).to(dev)
+    dev = default_device(device)
+    with _threads(threads) as used, ExitStack() as stack:
+        model, x, _ = _bench_batch(arch, size, batch, channels, dev, seed)
+        sure = _Sure(model, 3).to(dev).eval()
         with torch.no_grad(): y = model(x).argmax(1)
         y0 = torch.zeros_like(y)
-        big, stack = fast_path(x), ExitStack()
-        xf = x.contiguous(memory_format=torch.channels_last) if big else x
-        view = stack.enter_context(attacking(copy.deepcopy(model), big, fold_bn=big))
-        sview = stack.enter_context(attacking(copy.deepcopy(sure), big, fold_bn=big))
+        (view, xf), (sview, _) = _held(stack, model, x), _held(stack, sure, x)
         methods = {f'floor ({steps} forward+backward)': lambda: _loss_grad_loop(view, xf, y, steps),
                    f'advnb apgd {steps} iterations': lambda: apgd(model, x, y, eps, steps=steps, seed=seed),
                    f'floor ({queries} forward)': lambda: _forward_loop(sview, xf, queries),
-                   f'advnb square {queries} queries': lambda: square(sure, x, y0, eps, queries=queries, seed=seed)}
-        methods.update(_strong_peers(model, sure, x, y, y0, eps, steps, queries, peers))
-        for f in methods.values(): f()                    # warm-up round
-        times = {k: [] for k in methods}
-        for _ in range(repeats):
-            for k, f in methods.items(): times[k].append(_timed(f, dev))
-        best = {k: min(v) for k, v in times.items()}
-        res = dict(arch=arch, size=size, batch=batch, steps=steps, queries=queries, channels=channels, repeats=repeats, device=str(dev),
-                   threads=torch.get_num_threads(), torch=torch.__version__, times=best, medians={k: statistics.median(v) for k, v in times.items()})
-        a, fa, q, fq = (best[f'advnb apgd {steps} iterations'], best[f'floor ({steps} forward+backward)'],
-                        best[f'advnb square {queries} queries'], best[f'floor ({queries} forward)'])
-        res.update(apgd_vs_floor=a/fa, square_vs_floor=q/fq,
-                   apgd_vs_torchattacks=a/best.get(f'torchattacks APGD {steps} iterations', float('nan')),
-                   square_vs_torchattacks=q/best.get(f'torchattacks Square {queries} queries', float('nan')))
-        if verbose: _print_table(res, f"{arch}, {size} px, batch {batch}, {res['device']}, {res['threads']} threads, torch {res['torch']}; "
-                                      f"fastest of {repeats} interleaved rounds", {k: fa if 'apgd' in k.lower() or 'backward' in k else fq for k in best})
-        return res
-    finally:
-        stack.close() if 'stack' in locals() else None
-        torch.set_num_threads(old_threads)
+                   f'advnb square {queries} queries': lambda: square(sure, x, y0, eps, queries=queries, seed=seed),
+                   **_strong_peers(model, sure, x, y, y0, eps, steps, queries, peers)}
+        best, medians = _interleaved(methods, repeats, dev)
+    res = dict(arch=arch, size=size, batch=batch, steps=steps, queries=queries, channels=channels, repeats=repeats, device=str(dev),
+               threads=used, torch=torch.__version__, times=best, medians=medians)
+    a, fa, q, fq = (best[f'advnb apgd {steps} iterations'], best[f'floor ({steps} forward+backward)'],
+                    best[f'advnb square {queries} queries'], best[f'floor ({queries} forward)'])
+    res.update(apgd_vs_floor=a/fa, square_vs_floor=q/fq, apgd_vs_torchattacks=a/best.get(f'torchattacks APGD {steps} iterations', float('nan')),
+               square_vs_torchattacks=q/best.get(f'torchattacks Square {queries} queries', float('nan')))
+    if verbose: _print_table(res, f"{arch}, {size} px, batch {batch}, {res['device']}, {used} threads, torch {res['torch']}; "
+                                  f"fastest of {repeats} interleaved rounds", {k: fa if 'apgd' in k.lower() or 'backward' in k else fq for k in best})
+    return res
 
 # %% ../nbs/08_bench.ipynb #e4dd275c
 def _strong_line(res:dict)->str:
@@ -321,10 +333,8 @@ def bench_adv_training(
     from advnb.models import classifier_learner
     from advnb.training import AdvTrainCallback
     if repeats < 1: raise ValueError(f"`repeats` must be at least 1, got {repeats}")
-    old_threads = torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
-    try:
-        seed_everything(seed)
+    with _threads(threads) as threads_used:
+        seed_everything(seed, deterministic=False)
         dls = dls if dls is not None else ct_dls(size=size, bs=bs, seed=seed)
         learn, timer = classifier_learner(dls, arch=arch), _TrainTimer()
         learn.add_cb(timer)
@@ -335,8 +345,6 @@ def bench_adv_training(
             return timer.elapsed
         epoch(False)
         clean, adv = zip(*[(epoch(False), epoch(True)) for _ in range(repeats)])
-        threads_used = torch.get_num_threads()
-    finally: torch.set_num_threads(old_threads)
     r = min(adv)/min(clean)
     res = dict(line=f"adv_training: vs_clean={r:.2f}", vs_clean=r, clean_s=min(clean), adv_s=min(adv), n_batches=len(dls.train),
                bs=dls.train.bs, arch=arch, device=str(dls.device), threads=threads_used, eps=eps, frac=frac)
@@ -362,9 +370,8 @@ def bench_stacked(
 )->dict:
     "Time white-box I-FGSM then the worst case of one model on `n` images at each ε of `eps` apart, against all ε in one stacked batch"
     if repeats < 1: raise ValueError(f"`repeats` must be at least 1, got {repeats}")
-    dev, old = default_device(device), torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
-    try:
+    dev = default_device(device)
+    with _threads(threads) as used:
         m = _Sure(_bench_model(arch, 3, channels, dev, seed), 3).to(dev).eval()
         x, y = torch.rand(n, channels, size, size, generator=torch.Generator().manual_seed(seed)), torch.zeros(n, dtype=torch.long)
         def attack(xx, yy, e):
@@ -373,8 +380,6 @@ def bench_stacked(
         apart, stacked = lambda: [attack(x, y, e) for e in eps], lambda: attack(*stack_eps(x, y, eps))
         apart(); stacked()
         ta, ts = zip(*[(_timed(apart, dev), _timed(stacked, dev)) for _ in range(repeats)])
-        used = torch.get_num_threads()
-    finally: torch.set_num_threads(old)
     r = min(ts) / min(ta)
     res = dict(line=f"stacked_eps: vs_apart={r:.2f}", vs_apart=r, apart_s=min(ta), stacked_s=min(ts), arch=arch, size=size, n=n,
                eps=tuple(eps), device=str(dev), threads=used)
@@ -395,12 +400,11 @@ def bench_channels_last(
     verbose:bool=True,      # print the `channels_last: vs_default=...` line
 )->dict:
     "Seconds per training step of each backbone with its weights in the default layout and in `channels_last`"
-    dev, old = default_device(device), torch.get_num_threads()
-    if threads: torch.set_num_threads(threads)
+    dev = default_device(device)
     g = torch.Generator().manual_seed(seed)
     x, y = torch.rand(batch, 3, size, size, generator=g).to(dev), torch.randint(0, 3, (batch,), generator=g).to(dev)
     per = {}
-    try:
+    with _threads(threads) as used:
         for a in archs:
             m = _bench_model(a, 3, 3, dev, seed).train()
             opt = torch.optim.Adam(m.parameters(), 1e-3)
@@ -413,8 +417,6 @@ def bench_channels_last(
                     step(1)
                     t[fmt].append(_timed(lambda: step(steps), dev) / steps)
             per[a] = {k: min(v) for k, v in t.items()}
-        used = torch.get_num_threads()
-    finally: torch.set_num_threads(old)
     ratios = {a: v['channels_last'] / v['default'] for a, v in per.items()}
     res = dict(line='channels_last: ' + ' '.join(f"{a}={r:.2f}" for a, r in ratios.items()) + ' (step time vs the default layout)',
                ratios=ratios, seconds=per, size=size, batch=batch, device=str(dev), threads=used)

@@ -7,8 +7,8 @@ Docs: https://advnb.github.io/advnb/models.html.md"""
 # %% auto #0
 __all__ = ['INIT_FORMS', 'paper_adam', 'arch_names', 'parse_init', 'weights_path', 'classifier', 'save_checkpoint',
            'read_state_dict', 'load_weights', 'count_params', 'param_table', 'recalibrate_bn', 'RecalibrateBN',
-           'ChannelsLastFit', 'classifier_learner', 'describe_init', 'KeepBest', 'fit_best', 'advnb_home', 'pretrain',
-           'pretrain_cli']
+           'wants_channels_last', 'ChannelsLastFit', 'classifier_learner', 'describe_init', 'KeepBest', 'fit_best',
+           'advnb_home', 'pretrain', 'pretrain_cli']
 
 # %% ../nbs/02_models.ipynb #927c576a
 import os, json, difflib
@@ -312,6 +312,14 @@ class RecalibrateBN(Callback):
         recalibrate_bn(self.learn.model, self.dls.train.new(shuffle=False, drop_last=False), self.max_batches)
 
 # %% ../nbs/02_models.ipynb #cl000002
+def wants_channels_last(
+    on:bool|None, # True: always; False: never; None: on the CPU only, where it makes convolutions faster
+    device,       # the device the model (or its batches) live on
+)->bool:
+    "Whether to train in the `channels_last` memory format: the one rule `ChannelsLastFit` and the purifier's frozen classifier follow"
+    return bool(on) or (on is None and torch.device(device).type == 'cpu')
+
+# %% ../nbs/02_models.ipynb #b4c05678
 class ChannelsLastFit(Callback):
     "Hold the model in the `channels_last` memory format while it trains, and in the default format again after `fit`"
     order = -1   # first in and first out: after `fit`, batch-norm recalibration and `KeepBest` see the default layout
@@ -320,7 +328,7 @@ class ChannelsLastFit(Callback):
     ): self.on = on
     def before_fit(self):
         p = next(self.learn.model.parameters(), None)
-        self.active = p is not None and (self.on or (self.on is None and p.device.type == 'cpu'))
+        self.active = p is not None and wants_channels_last(self.on, p.device)
         if self.active: self.learn.model.to(memory_format=torch.channels_last)
     def after_fit(self):
         if self.active: self.learn.model.to(memory_format=torch.contiguous_format)

@@ -21,7 +21,7 @@ from fastai.data.core import DataLoaders
 from fastai.callback.core import Callback
 from .core import as_model, check_pixels, seed_everything, accuracy
 from .attacks import fgsm, attack_dl, get_attack, draw_eps
-from .models import count_params, paper_adam, fit_best, ChannelsLastFit
+from .models import count_params, paper_adam, fit_best, ChannelsLastFit, wants_channels_last
 
 # %% ../nbs/05_purifier.ipynb #cc0f877e
 def _down(ci, co, act=True): return nn.Sequential(nn.Conv2d(ci, co, 4, 2, 1), *([nn.LeakyReLU(0.2)] if act else []))
@@ -237,7 +237,7 @@ def purifier_learner(
     x = dls.valid.one_batch()[0]
     if x.ndim != 4 or x.shape[-1] != x.shape[-2]: raise ValueError(f"`dls` must yield square image batches (N,C,H,H), got {tuple(x.shape)}")
     clf = frozen(classifier).to(x.device)
-    if channels_last or (channels_last is None and x.device.type == 'cpu'): clf = clf.to(memory_format=torch.channels_last)   # a private copy
+    if wants_channels_last(channels_last, x.device): clf = clf.to(memory_format=torch.channels_last)   # a private copy
     parts = ('attacked', 'clean') if clean else ('attacked',)
     return Learner(dls, Purifier(x.shape[1], x.shape[-1], width, residual), loss_func=PurifierLoss(clf, lam, restore),
                    opt_func=paper_adam, lr=lr, metrics=[PurifiedAccuracy(clf, p) for p in parts] + [PurifiedPSNR(p) for p in parts],

@@ -19,7 +19,7 @@ $PY -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; print(
   2>&1 | tee "$OUT/device.txt" || exit 1
 stamp "device: $(tail -1 "$OUT/device.txt")"
 
-for nb in 03_attacks 04_adversarial_training 07_experiments; do
+for nb in 03_attacks 04_adversarial_training 07d_experiments.runner; do
   timeout 300 $PY -c "
 import sys; from nbdev.test import test_nb
 ok, s = test_nb('nbs/$nb.ipynb', skip_flags=['slow'], force_flags=['cuda'], basepath='.')

@@ -7,15 +7,16 @@ in a folder of its own, each time killed with SIGKILL at a moment drawn uniforml
 wall time, until it finishes; its tables, CSVs and figures must then equal the reference's byte for byte
 and its results.json must hold the same rows. It prints what it compared.
 """
-import argparse, filecmp, json, os, random, shutil, signal, subprocess, sys, tempfile, time
+import argparse, dataclasses, filecmp, json, os, random, shutil, signal, subprocess, sys, tempfile, time
 from pathlib import Path
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]/'tests'))
-from test_resume import TINY, _argv, outputs
+from advnb.experiments import RunConfig, result_files as outputs
 
 def start(out):
-    code = f'from advnb.experiments import reproduce_cli; reproduce_cli({_argv(out)!r})'
-    env = {k: v for k, v in os.environ.items() if k != 'ADVNB_FAULT'}
-    return subprocess.Popen([sys.executable, '-c', code], env={**env, 'OMP_NUM_THREADS': '1'}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    "An `advnb-reproduce` process of the smallest run (`RunConfig.tiny()`) into `out`"
+    cfg = out.parent/'tiny.json'
+    cfg.write_text(json.dumps(dataclasses.asdict(RunConfig.tiny())))
+    code = f'from advnb.experiments import reproduce_cli; reproduce_cli({["--out", str(out), "--config", str(cfg)]!r})'
+    return subprocess.Popen([sys.executable, '-c', code], env={**os.environ, 'OMP_NUM_THREADS': '1'}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 def main():
     a = argparse.ArgumentParser(description=__doc__.splitlines()[0])
