@@ -6,8 +6,8 @@ Docs: https://advnb.github.io/advnb/attacks.html.md"""
 
 # %% auto #0
 __all__ = ['SATURATED_LOG', 'ALPHA_FACTOR', 'ATTACKS', 'fgsm', 'ce_logit_grad', 'default_alpha', 'ifgsm', 'random_target',
-           'least_likely_target', 'pgd', 'dlr_loss', 'apgd', 'apgd_targeted', 'square', 'attack_dl', 'get_attack',
-           'draw_eps', 'show_attack']
+           'least_likely_target', 'pgd', 'dlr_loss', 'apgd', 'apgd_targeted', 'fab_targeted', 'square', 'attack_dl',
+           'get_attack', 'draw_eps', 'show_attack']
 
 # %% ../nbs/03_attacks.ipynb #ade62a3e
 import math
@@ -37,17 +37,17 @@ def fgsm(
         x, y = _prep(m, x, y, fast)
         if _zero(eps): return x.clone(memory_format=torch.contiguous_format)
         e = _budget(eps, x)
-        g = _input_grad(m, x, y, loss_fn, precision, eot, check=True)
+        g = _loss_grad(m, x, y, loss_fn, precision, eot, check=True)[0]
         return g.sign_().mul_(-e if targeted else e).add_(x).clamp_(0, 1).contiguous()   # x -/+ eps*sign(g)
 
 # %% ../nbs/03_attacks.ipynb #f5e30dc7
-SATURATED_LOG = -50.   # rows with log(1 - p_y) below this backpropagate the direction of their gradient
+SATURATED_LOG = math.log(2**-24)   # log(1 - p_y) below which float32 rounds p_y to 1 (or one step below): those rows backpropagate their direction
 
 def ce_logit_grad(
     logits:Tensor,  # (N, classes) float logits
     y:Tensor,       # labels (N,): the class whose cross-entropy is differentiated
 )->Tensor|None:
-    "Gradient of summed cross-entropy with respect to `logits`, the rows too sure to have one replaced by its direction; None when no row is"
+    "Gradient of summed cross-entropy with respect to `logits`, the rows where float32 loses the true class replaced by the exact direction; None when no row is"
     if logits.shape[1] < 2: return None
     mask = F.one_hot(y, logits.shape[1]).bool()
     other = logits.masked_fill(mask, -math.inf)
@@ -55,26 +55,23 @@ def ce_logit_grad(
     if not sat.any(): return None
     return torch.where(sat[:, None], other.softmax(1).masked_fill(mask, -1.), logits.softmax(1) - mask.float())
 
-# %% ../nbs/03_attacks.ipynb #20a73f8c
-def _total_loss(loss_fn, logits:Tensor, y:Tensor)->Tensor:
-    l = F.cross_entropy(logits, y, reduction='sum') if loss_fn is None else loss_fn(logits, y)
-    return l.sum() if l.ndim else l
-
 # %% ../nbs/03_attacks.ipynb #ed36c114
-def _input_grad(model, x:Tensor, y:Tensor, loss_fn, precision:str, eot:int=1, check:bool=False)->Tensor:
-    "Gradient of the loss with respect to `x`, summed over `eot` forward and backward passes (see `ce_logit_grad`)"
-    g = None
+def _loss_grad(m, x:Tensor, y:Tensor, loss_fn, precision:str, eot:int=1, check:bool=False)->tuple:
+    "`(g, l, z)`: the input gradient of the summed loss over `eot` passes (see `ce_logit_grad`), and the per-example loss and logits (their mean)"
+    xa = x.detach().requires_grad_(True)
+    g = l = z = None
     for _ in range(eot):
-        xi = x.detach().requires_grad_(True)
-        with torch.autocast(x.device.type, dtype=PRECISIONS[precision], enabled=precision != 'fp32'):
-            logits = model(xi)
-        if check: check_labels(y, logits.shape[1]); check = False
-        with torch.autocast(x.device.type, enabled=False):   # loss and backward as AMP does them, whatever the caller's autocast
-            lf = logits.float()
-            go = ce_logit_grad(lf.detach(), y) if loss_fn is None else None
-            gi = torch.autograd.grad(_total_loss(loss_fn, lf, y), xi)[0] if go is None else torch.autograd.grad(lf, xi, grad_outputs=go)[0]
-        g = gi if g is None else g.add_(gi)
-    return g
+        with torch.autocast(xa.device.type, dtype=PRECISIONS[precision], enabled=precision != 'fp32'):
+            out = m(xa)
+        if check: check_labels(y, out.shape[1]); check = False
+        with torch.autocast(xa.device.type, enabled=False):   # loss and backward in fp32, as AMP does them, whatever the caller's autocast
+            out = out.float()
+            li = F.cross_entropy(out, y, reduction='none') if loss_fn is None else loss_fn(out, y)
+            go = ce_logit_grad(out.detach(), y) if loss_fn is None else None
+            gi, = torch.autograd.grad(li.sum(), xa, allow_unused=True) if go is None else torch.autograd.grad(out, xa, go, allow_unused=True)
+        if gi is None: gi = torch.zeros_like(xa)              # an output that does not depend on the input
+        g, l, z = (gi, li.detach(), out.detach()) if g is None else (g.add_(gi), l + li.detach(), z + out.detach())
+    return (g, l, z) if eot == 1 else (g, l / eot, z / eot)
 
 # %% ../nbs/03_attacks.ipynb #deaf07ea
 def _check_eps(eps, n:int, name:str='eps'):
@@ -136,7 +133,7 @@ def _ifgsm_from(m, x, x0, y, eps, alpha, steps, targeted, loss_fn, precision, eo
     "I-FGSM iterations starting at `x0`, projected onto the eps-ball around `x` and onto [0,1]"
     xt, eps, alpha = x0, _budget(eps, x), _budget(alpha, x)
     for i in range(steps):
-        g = _input_grad(m, xt, y, loss_fn, precision, eot, check=i == 0)
+        g = _loss_grad(m, xt, y, loss_fn, precision, eot, check=i == 0)[0]
         xt = g.sign_().mul_(-alpha if targeted else alpha).add_(xt)       # x_t -/+ alpha*sign(g), in g's memory
         torch.clamp(xt, (x - eps).clamp_(min=0), (x + eps).clamp_(max=1), out=xt)
     return xt
@@ -313,19 +310,11 @@ def _holding(model, x:Tensor, y:Tensor, eps, precision:str, fast:bool, stats:dic
 
 # %% ../nbs/03_attacks.ipynb #a9d00005
 def _pass(m, xa, y, t, f, precision, eot):
-    "Input gradient of the summed loss, per-example loss and logits at `xa`, over `eot` forward+backward passes"
-    xa = xa.detach().requires_grad_(True)
-    g = l = z = None
-    for _ in range(eot):
-        with torch.autocast(xa.device.type, dtype=PRECISIONS[precision], enabled=precision != 'fp32'):
-            out = m(xa)
-        with torch.autocast(xa.device.type, enabled=False):   # loss and backward in fp32, as AMP does them
-            out = out.float(); li = f(out, y, t)
-            go = ce_logit_grad(out.detach(), y if t is None else t) if f is _ce_objective else None   # too-sure rows: their direction
-            gi, = torch.autograd.grad(li.sum(), xa) if go is None else torch.autograd.grad(out, xa, grad_outputs=go if t is None else -go)
-        if g is None: g, l, z = gi, li.detach(), out.detach()
-        else: g, l, z = g.add_(gi), l + li.detach(), z + out.detach()
-    return (g, l, z) if eot == 1 else (g, l / eot, z / eot)   # g is summed: only its sign is used
+    "Input gradient of APGD's objective `f` at `xa` (summed over `eot` passes), with its per-example value and the logits"
+    if f is not _ce_objective: return _loss_grad(m, xa, y, lambda z, yy: f(z, yy, t), precision, eot)
+    if t is None: return _loss_grad(m, xa, y, None, precision, eot)
+    g, l, z = _loss_grad(m, xa, t, None, precision, eot)   # targeted: ascend minus the target's cross-entropy
+    return g.neg_(), l.neg_(), z
 
 # %% ../nbs/03_attacks.ipynb #e7ba4432
 def _checkpoints(steps:int)->dict:
@@ -336,11 +325,14 @@ def _checkpoints(steps:int)->dict:
     return out
 
 # %% ../nbs/03_attacks.ipynb #4c052255
-def _ball_start(x:Tensor, eps:float, gen)->Tensor:
-    "A random start in the eps-ball: uniform noise scaled so each image's largest coordinate is eps (AutoAttack's start)"
+def _unit_noise(x:Tensor, gen)->Tensor:
+    "Uniform noise in [-1,1] shaped like `x`, scaled so each image's largest coordinate is 1"
     t = torch.rand(x.shape, generator=gen, device=x.device).mul_(2).sub_(1)
-    t.div_(t.flatten(1).abs().amax(1).clamp_min(1e-12).view(_V))
-    return (x + eps * t).clamp_(0, 1).contiguous(memory_format=_fmt(x))
+    return t.div_(t.flatten(1).abs().amax(1).clamp_min(1e-12).view(_V))
+
+def _ball_start(x:Tensor, eps:float, gen)->Tensor:
+    "A random start in the eps-ball: AutoAttack's, `_unit_noise` times eps"
+    return (x + eps * _unit_noise(x, gen)).clamp_(0, 1).contiguous(memory_format=_fmt(x))
 
 # %% ../nbs/03_attacks.ipynb #a9d00007
 def _apgd_run(m, x, y, t, eps, steps, f, rho, x0, precision, eot):
@@ -464,6 +456,103 @@ def apgd_targeted(
             _apgd_restarts(m, x, y, ranked[:, k], eps, steps, f, rho, restarts, gen, precision, eot, best, stats)
         return best[0].contiguous()
 
+# %% ../nbs/03_attacks.ipynb #fab00002
+def _plane_step(
+    p:Tensor, # points in [0,1], (N, d)
+    w:Tensor, # normals of the planes, (N, d)
+    b:Tensor, # offsets: the planes are {z: <w, z> = b}, (N,)
+)->Tensor:
+    "Per row, the step of least L-inf norm onto its plane that keeps `p` in [0,1]; where the plane misses the box, the step to the corner nearest it"
+    acc = torch.float64                                    # sums over many pixels, in double
+    gap = b.to(acc) - (w * p).sum(1, dtype=acc)
+    up = (w > 0) == (gap >= 0)[:, None]                    # the coordinates that should increase
+    room = torch.where(up, 1 - p, p).clamp_(min=0).masked_fill_(w == 0, 0)
+    gap, a = gap.abs(), w.abs()
+    rs, order = room.sort(1)                               # the kinks of the progress within radius r, in order
+    As = a.gather(1, order)
+    at_wall, cum_a = (As * rs).cumsum(1, dtype=acc), As.cumsum(1, dtype=acc)
+    total = cum_a[:, -1:]                                  # ||w||_1
+    progress = at_wall + rs * (total - cum_a)              # progress at each kink: the others still move by rs_k
+    k = (progress < gap[:, None]).sum(1, keepdim=True)     # kinks short of the gap: r lies on the segment before kink k
+    km1 = (k - 1).clamp(min=0)
+    before = torch.where(k > 0, at_wall.gather(1, km1), 0.)
+    slope = total - torch.where(k > 0, cum_a.gather(1, km1), 0.)
+    r = torch.where(slope > 0, (gap[:, None] - before) / slope.clamp(min=1e-300), 0.)
+    r = torch.where(k < p.shape[1], r, rs[:, -1:]).to(p.dtype)   # the plane misses the box: every coordinate to its wall
+    m = torch.minimum(r, room)
+    return torch.where(up, m, -m)
+
+# %% ../nbs/03_attacks.ipynb #fab00004
+def _fab_grad(m, x1:Tensor, y:Tensor, t:Tensor, precision:str)->tuple:
+    "`(f, g)`: f = z_t - z_y at `x1` and its input gradient, flattened: the target's boundary, linearised"
+    xi = x1.detach().requires_grad_(True)
+    with torch.autocast(xi.device.type, dtype=PRECISIONS[precision], enabled=precision != 'fp32'): z = m(xi)
+    with torch.autocast(xi.device.type, enabled=False):
+        z = z.float()
+        f = z.gather(1, t[:, None])[:, 0] - z.gather(1, y[:, None])[:, 0]
+        g, = torch.autograd.grad(f.sum(), xi)
+    return f.detach(), g.flatten(1)
+
+# %% ../nbs/03_attacks.ipynb #fab00005
+def _fab_run(m, x:Tensor, y:Tensor, t:Tensor, x1:Tensor, e:Tensor, steps:int, alpha_max:float, eta:float, beta:float, precision:str, stats)->tuple:
+    "One targeted FAB run from `x1`: per image whether it found a fooling point within `e` (one budget per image) of `x`, and that point (else `x`)"
+    n, shape, x0 = len(x), x.shape, x.flatten(1)
+    out, done, x1 = x.clone(), torch.zeros(n, dtype=torch.bool, device=x.device), x1.clone()
+    for _ in range(steps):
+        a = (~done).nonzero().squeeze(1)                   # the images without a fooling point within budget yet
+        if not len(a): break
+        xa, pa = x[a], x1[a].flatten(1)
+        f, g = _fab_grad(m, x1[a], y[a], t[a], precision)
+        b = (g * pa).sum(1) - f
+        d = _plane_step(torch.cat([pa, x0[a]]), torch.cat([g, g]), torch.cat([b, b]))   # from the iterate and from the image
+        d1, d2 = d[:len(a)], d[len(a):]
+        n1, n2 = d1.abs().amax(1).clamp(min=1e-8), d2.abs().amax(1).clamp(min=1e-8)
+        w = (n1 / (n1 + n2)).clamp(0, alpha_max)[:, None]  # the weight of the step from the image
+        nxt = ((1 - w) * (pa + eta * d1) + w * (x0[a] + eta * d2)).clamp(0, 1).view(-1, *shape[1:])
+        fooled = _logits(m, nxt, precision).argmax(1) != y[a]; _count(stats, 2 * len(a), len(a))
+        ok = fooled & ((nxt - xa).flatten(1).abs().amax(1) <= e[a] + 1e-6)
+        out[a[ok]], done[a[ok]] = nxt[ok], True
+        x1[a] = torch.where(fooled.view(_V), xa + beta * (nxt - xa), nxt)   # after a success, back towards the image
+    return done, out
+
+# %% ../nbs/03_attacks.ipynb #fab00006
+def fab_targeted(
+    model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
+    x:Tensor,              # batch of images (N,C,H,W) in [0,1]
+    y:Tensor,              # true labels, shape (N,)
+    eps:float,             # L-inf budget in pixel units
+    n_targets:int=None,    # target the classes ranked 2nd .. (n_targets+1)th on the clean image; None: min(9, classes-1)
+    steps:int=100,         # iterations per run
+    restarts:int=1,        # runs per target: the first from the image, the others from random points at eps/2
+    alpha_max:float=0.1,   # largest weight of the step from the image
+    eta:float=1.05,        # overshoot of the projection
+    beta:float=0.9,        # step back towards the image after a success
+    seed:int=None,         # seed for the random starts; None uses torch's global generator
+    fast:bool=True,        # folded batch norms and channels_last for big batches
+    precision:str='fp32',  # 'fp32' or 'bf16'
+    stats:dict=None,       # if given, 'forward_images' and 'backward_images' are added to it
+)->Tensor:
+    "FAB-T (Croce & Hein 2020), L-inf, bounded: towards each runner-up class in turn, a fooling point within eps where one is found, else the image"
+    _check_counts(steps=steps, restarts=restarts); _check_fraction('alpha_max', alpha_max)
+    with _holding(model, x, y, eps, precision, fast, stats) as (m, x, y, z):
+        if not len(x) or _zero(eps): return x.clone(memory_format=torch.contiguous_format)
+        c = z.shape[1]
+        n_targets = min(9, c - 1) if n_targets is None else n_targets
+        if not isinstance(n_targets, int) or not 1 <= n_targets <= c - 1:
+            raise ValueError(f"`n_targets` must be an int in 1..{c-1} (the model has {c} classes), got {n_targets!r}")
+        e = _budget(eps, x).view(-1).expand(len(x)) if isinstance(eps, Tensor) else torch.full((len(x),), float(eps), device=x.device)
+        gen = torch.Generator(x.device).manual_seed(seed) if seed is not None else None
+        out, todo, ranked = x.clone(memory_format=torch.contiguous_format), z.argmax(1) == y, z.topk(n_targets + 1, dim=1).indices
+        for k in range(1, n_targets + 1):
+            for r in range(restarts):
+                idx = todo.nonzero().squeeze(1)
+                if not len(idx): break
+                xs, es = x[idx], e[idx]
+                x1 = xs if r == 0 else (xs + 0.5 * es.view(_V) * _unit_noise(xs, gen)).clamp_(0, 1)
+                done, found = _fab_run(m, xs, y[idx], ranked[idx, k], x1, es, steps, alpha_max, eta, beta, precision, stats)
+                out[idx[done]], todo[idx[done]] = found[done].to(out.dtype), False
+        return out
+
 # %% ../nbs/03_attacks.ipynb #a9d0000f
 _P_HALVINGS = (10, 50, 200, 500, 1000, 2000, 4000, 6000, 8000)   # p halves after these iterations of a 10000-query run
 
@@ -580,7 +669,7 @@ def attack_dl(
     return torch.cat(xs), torch.cat(ys)
 
 # %% ../nbs/03_attacks.ipynb #5e83866f
-ATTACKS = {'fgsm': fgsm, 'ifgsm': ifgsm, 'pgd': pgd, 'apgd': apgd, 'apgd-t': apgd_targeted, 'square': square}
+ATTACKS = {'fgsm': fgsm, 'ifgsm': ifgsm, 'pgd': pgd, 'apgd': apgd, 'apgd-t': apgd_targeted, 'fab-t': fab_targeted, 'square': square}
 
 def get_attack(
     attack, # an attack function such as `fgsm`, or a name in `ATTACKS`

@@ -19,7 +19,7 @@ from .core import seed_everything, default_device
 from .models import classifier
 from .attacks_fast import attacking, fast_path, folded_view
 from .attacks import fgsm, ifgsm, apgd, square, default_alpha
-from .evaluate import attack_correct, worst_case, stack_eps
+from .evaluate import attack_correct, worst_case, stack_eps, Budget
 
 # %% ../nbs/08_bench.ipynb #23801fc0
 def _sync(device:torch.device):
@@ -356,7 +356,7 @@ def bench_adv_training(
 def bench_stacked(
     arch:str='resnet50',     # backbone with random weights (`advnb.models.classifier`)
     size:int=32,             # image side in pixels
-    n:int=18,                # images per ε (the runner's `worst_n`)
+    n:int=18,                # images per ε (the runner's `threat_n`)
     eps:tuple=(0.004, 0.01), # the budgets
     steps:int=10,            # I-FGSM steps
     apgd_steps:int=10,       # APGD iterations
@@ -376,7 +376,7 @@ def bench_stacked(
         x, y = torch.rand(n, channels, size, size, generator=torch.Generator().manual_seed(seed)), torch.zeros(n, dtype=torch.long)
         def attack(xx, yy, e):
             ok = attack_correct(m, m, xx, yy, 'ifgsm', e, steps=steps, seed=seed)[0]
-            return worst_case(m, xx, yy, e, alive=ok, steps=apgd_steps, queries=queries, seed=seed)
+            return worst_case(m, xx, yy, e, alive=ok, budget=Budget('bench', apgd_steps, 0, queries), seed=seed)
         apart, stacked = lambda: [attack(x, y, e) for e in eps], lambda: attack(*stack_eps(x, y, eps))
         apart(); stacked()
         ta, ts = zip(*[(_timed(apart, dev), _timed(stacked, dev)) for _ in range(repeats)])

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor
 from .core import as_model, model_device, eval_mode
-from .attacks import ce_logit_grad
+from .attacks import _loss_grad
 
 # %% ../nbs/06a_checks.ipynb #0f82d2a8
 @dataclass
@@ -150,22 +150,18 @@ def check_gradients(
     model,                # the model the white-box attacker differentiates
     x:Tensor, y:Tensor,   # pixel images and labels
     loss_fn=None,         # loss; None: cross-entropy
-    min_frac:float=0.95,  # share of examples that must have a non-zero, finite gradient
+    min_frac:float=0.95,  # share of examples that must have a usable gradient
+    min_pixels:float=0.1, # share of an example's pixels whose gradient must be non-zero for the example to count
     bs:int=128,           # batch size
 )->Check:
-    "The attack loss must have a non-zero, finite input gradient for (nearly) every example"
+    "The attack loss must have a finite input gradient that moves a real share of the pixels, for (nearly) every example"
     m = as_model(model); dev = model_device(m)
-    good = []
+    shares = []
     with eval_mode(m), torch.enable_grad():
         for i in range(0, len(x), bs):
-            xb, yb = x[i:i+bs].to(dev).clone().requires_grad_(True), y[i:i+bs].to(dev)
-            z = m(xb)
-            go = ce_logit_grad(z.detach().float(), yb) if loss_fn is None else None   # as the attacks differentiate cross-entropy
-            if go is not None: g, = torch.autograd.grad(z, xb, grad_outputs=go.to(z.dtype), allow_unused=True)
-            else: g, = torch.autograd.grad((loss_fn or F.cross_entropy)(z, yb).sum(), xb, allow_unused=True)
-            if g is None: g = torch.zeros_like(xb)
-            g = g.flatten(1)
-            good.append(((g.abs().amax(1) > 0) & g.isfinite().all(1)).cpu())
-    frac = torch.cat(good).double().mean().item()
-    return Check('non-zero gradients', frac >= min_frac, dict(nonzero_frac=frac),
-                 f"share of examples with a non-zero finite input gradient ≥ {min_frac}")
+            g = _loss_grad(m, x[i:i+bs].to(dev), y[i:i+bs].to(dev), loss_fn, 'fp32')[0].flatten(1)   # as the attacks differentiate
+            shares.append((((g != 0) & g.isfinite()).double().mean(1) * g.isfinite().all(1)).cpu())
+    share = torch.cat(shares)
+    frac = (share >= min_pixels).double().mean().item()
+    return Check('non-zero gradients', frac >= min_frac, dict(nonzero_frac=frac, median_pixel_share=share.median().item()),
+                 f"share of examples whose input gradient is finite and non-zero on ≥ {min_pixels:.0%} of the pixels ≥ {min_frac}")

@@ -8,8 +8,8 @@ Docs: https://advnb.github.io/advnb/data.html.md"""
 __all__ = ['MEDMNIST_SIZES', 'PRESETS', 'DEFAULT_N_PER_CLASS', 'SHIPPED', 'CT_VOCAB', 'IMAGE_EXTS', 'medmnist_info',
            'medmnist_file', 'file_md5', 'load_medmnist', 'class_ids', 'balanced_subset', 'save_medmnist_npz',
            'make_shipped', 'shipped_file', 'load_shipped', 'ct_file', 'load_ct', 'to_images', 'ImageArrays',
-           'flip_shift', 'ArrayDL', 'show_images', 'read_image', 'folder_arrays', 'folder_fingerprint', 'source_info',
-           'get_dls', 'ct_dls', 'microscopy_dls', 'show_classes']
+           'flip_shift', 'ArrayDL', 'show_images', 'read_image', 'folder_arrays', 'folder_fingerprint',
+           'folder_native_size', 'source_info', 'get_dls', 'ct_dls', 'microscopy_dls', 'show_classes']
 
 # %% ../nbs/01_data.ipynb #d6398340
 import random, hashlib, zipfile
@@ -194,6 +194,7 @@ def save_medmnist_npz(
     with zipfile.ZipFile(path, 'w', compression=zipfile.ZIP_DEFLATED) as zf:
         for s in _SPLITS:
             x, y = data[s]
+            if np.asarray(y).size and (np.min(y) < 0 or np.max(y) > 255): raise ValueError(f"{path.name}: {s} labels must be in 0..255 to be stored as uint8, got {np.min(y)}..{np.max(y)}")
             for k, a in ((f'{s}_images', np.asarray(x, dtype=np.uint8)), (f'{s}_labels', np.asarray(y, dtype=np.uint8).reshape(-1, 1))):
                 zi = zipfile.ZipInfo(f'{k}.npy', date_time=(1980,1,1,0,0,0)); zi.compress_type = zipfile.ZIP_DEFLATED
                 with zf.open(zi, 'w') as f: np.lib.format.write_array(f, a)
@@ -405,7 +406,8 @@ def _class_files(folder:Path)->dict:
     if not folder.is_dir(): raise FileNotFoundError(f"{folder} is not a folder; `source` must be a folder with one sub-folder per class")
     res = {}
     for sub in sorted(p for p in folder.iterdir() if p.is_dir() and not p.name.startswith('.')):
-        files = sorted(f for f in sub.rglob('*') if f.is_file() and not f.name.startswith('.') and f.name.lower() not in _SKIP)
+        files = sorted(f for f in sub.rglob('*') if f.is_file() and f.name.lower() not in _SKIP
+                       and not any(part.startswith('.') for part in f.relative_to(sub).parts))   # hidden files and folders (.ipynb_checkpoints) are not images
         if not files: raise ValueError(f"class folder {sub} is empty; put its images in it or remove it")
         res[sub.name] = files
     if not res: raise ValueError(f"{folder} has no class sub-folders; arrange the images as {folder}/<class name>/<image>")
@@ -561,24 +563,41 @@ def folder_fingerprint(
         st = f.stat(); h.update(f"{f.relative_to(path).as_posix()}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
     return h.hexdigest()[:16]
 
+# %% ../nbs/01_data.ipynb #a24d0002
+def folder_native_size(
+    path, # a folder of images (class sub-folders, split folders)
+)->int|None:
+    "The larger side, in pixels, that most of the folder's images have (read from their headers); None when none can be read"
+    from collections import Counter
+    from PIL import Image
+    path, sides = Path(path), Counter()
+    for f in path.rglob('*'):
+        if not f.is_file() or any(part.startswith('.') for part in f.relative_to(path).parts): continue
+        try:
+            with Image.open(f) as im: sides[max(im.size)] += 1
+        except Exception: continue        # not an image: `folder_arrays` says so when it reads the folder
+    return sides.most_common(1)[0][0] if sides else None
+
 # %% ../nbs/01_data.ipynb #3f35c8b5
 def source_info(
     source,               # what `get_dls` was given
     root=None, download:bool=False, source_size:int=28, # as given to `get_dls`
 )->dict:
-    "What a data source is and where it was read from: name, origin, file or folder, a fingerprint of its contents, pretraining companion"
+    "What a data source is and where it was read from: name, origin, file or folder, a fingerprint of its contents, pretraining companion, native image size"
     from medmnist import INFO
     if isinstance(source, str) and source in PRESETS:
         p = PRESETS[source]
         if _use_shipped(source, root, download, source_size):
-            return dict(name=source, origin='shipped', flag=p['flag'], file=SHIPPED[source]['file'], fingerprint=SHIPPED[source]['md5'], pretrain=p.get('pretrain'))
+            return dict(name=source, origin='shipped', flag=p['flag'], file=SHIPPED[source]['file'], fingerprint=SHIPPED[source]['md5'],
+                        pretrain=p.get('pretrain'), native_size=28)
         path, md5 = medmnist_file(p['flag'], source_size, root)
-        return dict(name=source, origin='medmnist', flag=p['flag'], file=str(path), fingerprint=md5, pretrain=p.get('pretrain'))
+        return dict(name=source, origin='medmnist', flag=p['flag'], file=str(path), fingerprint=md5, pretrain=p.get('pretrain'), native_size=source_size)
     if isinstance(source, str) and source.lower() in INFO:
         path, md5 = medmnist_file(source.lower(), source_size, root)
-        return dict(name=source.lower(), origin='medmnist', flag=source.lower(), file=str(path), fingerprint=md5, pretrain=None)
+        return dict(name=source.lower(), origin='medmnist', flag=source.lower(), file=str(path), fingerprint=md5, pretrain=None, native_size=source_size)
     p = Path(source).expanduser().resolve()
-    return dict(name=str(source), origin='folder', file=str(p), fingerprint=folder_fingerprint(p) if p.is_dir() else None, pretrain=None)
+    return dict(name=str(source), origin='folder', file=str(p), fingerprint=folder_fingerprint(p) if p.is_dir() else None, pretrain=None,
+                native_size=folder_native_size(p) if p.is_dir() else None)
 
 # %% ../nbs/01_data.ipynb #52851912
 def get_dls(

@@ -166,7 +166,9 @@ class PurifierCallback(Callback):
     ):
         self.classifier, self.attack = as_model(classifier), get_attack(attack)
         if valid_eps is None: valid_eps = max(eps) if isinstance(eps, (tuple, list)) else eps
-        draw_eps(eps); draw_eps(valid_eps)
+        draw_eps(eps)
+        try: draw_eps(valid_eps)
+        except ValueError as e: raise ValueError(f"`valid_eps`: {e}") from None
         store_attr('eps,clean,valid_eps,attack_kwargs')
 
     def before_fit(self): self.classifier.to(self.dls.device)
@@ -206,7 +208,11 @@ class PurifiedAccuracy(Metric):
 # %% ../nbs/05_purifier.ipynb #b94c34e6
 class PurifiedPSNR(Metric):
     "Mean PSNR (dB) of purified attacked (or clean) images against the clean ones, over a `PurifierCallback` validation"
-    def __init__(self, part:str='attacked'): self.part = part
+    def __init__(self,
+        part:str='attacked', # 'attacked' or 'clean' half of the batch
+    ):
+        if part not in ('attacked', 'clean'): raise ValueError(f"`part` must be 'attacked' or 'clean', got {part!r}")
+        self.part = part
     def reset(self): self.total, self.count = 0., 0
     def accumulate(self, learn):
         p, x, _ = _part(learn, self.part)

@@ -97,8 +97,9 @@ def adversarial_fine_tune(
     control:bool=False,     # switch the attack off: the same fine-tuning on clean batches only
     lr:float|None=None,     # learning rate (None: the Learner's)
     models=None,            # other frozen models to draw adversarial images from too
+    recalibrate:bool=False, # recompute batch-norm statistics on clean training images before each validation; False: keep those training left
     **attack_kwargs,        # passed to `attack`
 )->dict:
     "Fine-tune `learn` with adversarial training (or, with `control`, the same without the attack); return `fit_best`'s summary"
     cbs = [] if control else [AdvTrainCallback(attack, eps, frac, models=models, **attack_kwargs)]
-    return fit_best(learn, epochs, lr, cbs=cbs)
+    return fit_best(learn, epochs, lr, recalibrate=recalibrate, cbs=cbs)

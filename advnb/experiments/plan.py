@@ -13,6 +13,7 @@ import pandas as pd
 import torch
 from ..core import default_device
 from ..data import get_dls, source_info
+from ..evaluate import budget_of
 from .config import RunConfig, groups, runs_on, checked_archs
 
 # %% ../../nbs/07f_experiments.plan.ipynb #d0a1a002
@@ -67,8 +68,8 @@ def plan(
     (ntr, nva, nte), n_out, ch = sizes[0]
     n_groups = len(groups(c))
     per = lambda on: {'all': n_groups, 'first': 1, 'none': 0}[on]
-    rows, s = [], c.ifgsm_steps
-    nte = min(nte, c.max_test or nte); nw, nv, nc = min(nte, c.whitebox_n or nte), min(nte, c.worst_n or nte), min(nte, c.checks_n or nte)
+    rows, s, b = [], c.ifgsm_steps, budget_of(c.attack_budget)
+    nte = min(nte, c.max_test or nte); nw = nv = min(nte, c.threat_n or nte); nc = min(nte, c.checks_n or nte)
     for a in c.archs:
         tr, gp = _step_costs(a, c.size, c.bs, ch, n_out, dev)
         steps = ntr // c.bs
@@ -80,8 +81,8 @@ def plan(
                  ('purifier', n_groups * train(c.purifier_epochs, 1 + 3 * gp * c.bs / tr)),
                  ('attacked test sets', n_groups * len(c.eps) * (1 + s) * nte * gp),
                  ('white-box attacks', n_groups * len(c.eps) * (2 + 3 * s) * nw * gp),
-                 ('worst case', n_groups * len(c.eps) * 4 * (3 * c.apgd_steps + c.square_queries / 3) * nv * gp),
-                 ('sanity checks', per(c.checks_on) * (a in checked_archs(c)) * 3 * (8 * s + c.square_queries / 3) * nc * gp),
+                 ('worst case', n_groups * len(c.eps) * 3 * ((1 + b.n_targets) * b.apgd_steps + 2 * b.n_targets * b.fab_steps + b.queries / 3) * nv * gp),
+                 ('sanity checks', per(c.checks_on) * (a in checked_archs(c)) * 3 * (8 * s + b.queries / 3) * nc * gp),
                  ('purifier study', per(c.study_on) * (a == c.archs[0]) * len(c.study_widths) * train(max(c.study_epochs), 1 + 3 * gp * c.bs / tr))]
     st = pd.DataFrame(rows, columns=['stage', 'seconds']).groupby('stage', sort=False).sum()
     st.loc['total'] = st['seconds'].sum()
