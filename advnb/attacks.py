@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 import matplotlib.pyplot as plt
-from .core import check_pixels, check_labels, as_model, model_device, progress
+from .core import check_pixels, check_labels, check_logits, as_model, model_device, progress
 from .attacks_fast import PRECISIONS, fast_path, attacking
 
 # %% ../nbs/03_attacks.ipynb #5f910dc0
@@ -62,7 +62,7 @@ def _loss_grad(m, x:Tensor, y:Tensor, loss_fn, precision:str, eot:int=1, check:b
     g = l = z = None
     for _ in range(eot):
         with torch.autocast(xa.device.type, dtype=PRECISIONS[precision], enabled=precision != 'fp32'):
-            out = m(xa)
+            out = check_logits(m(xa), len(xa))
         if check: check_labels(y, out.shape[1]); check = False
         with torch.autocast(xa.device.type, enabled=False):   # loss and backward in fp32, as AMP does them, whatever the caller's autocast
             out = out.float()
@@ -266,7 +266,7 @@ def _count(stats, fwd:int=0, bwd:int=0):
 
 def _logits(m, x:Tensor, precision:str)->Tensor:
     with torch.no_grad(), torch.autocast(x.device.type, dtype=PRECISIONS[precision], enabled=precision != 'fp32'):
-        return m(x).float()
+        return check_logits(m(x), len(x)).float()
 
 # %% ../nbs/03_attacks.ipynb #467973df
 def dlr_loss(
@@ -391,6 +391,15 @@ def _check_target(target, y:Tensor, c:int)->Tensor:
     if same.any(): raise ValueError(f"`target` equals the true label at index {same.nonzero()[0, 0].item()}")
     return t
 
+def _n_targets(n_targets, c:int)->int:
+    "The runner-up classes a targeted attack goes through: `n_targets` (None: min(9, classes - 1)), checked against the model's `c` classes"
+    if c < 2: raise ValueError(f"a targeted attack needs a model of at least 2 classes (a class to target), the model has {c}")
+    n_targets = min(9, c - 1) if n_targets is None else n_targets
+    if not isinstance(n_targets, int) or not 1 <= n_targets <= c - 1:
+        raise ValueError(f"`n_targets` must be an int in 1..{c-1} (the model has {c} classes), got {n_targets!r}")
+    return n_targets
+
+
 # %% ../nbs/03_attacks.ipynb #e97768fd
 def apgd(
     model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
@@ -444,9 +453,7 @@ def apgd_targeted(
     with _holding(model, x, y, eps, precision, fast, stats, eot) as (m, x, y, z):
         if not len(x): return x.clone()
         c = z.shape[1]
-        n_targets = min(9, c - 1) if n_targets is None else n_targets
-        if not isinstance(n_targets, int) or not 1 <= n_targets <= c - 1:
-            raise ValueError(f"`n_targets` must be an int in 1..{c-1} (the model has {c} classes), got {n_targets!r}")
+        n_targets = _n_targets(n_targets, c)
         _check_loss(loss, _APGD_LOSSES, c, targeted=True)
         if _zero(eps): return x.clone(memory_format=torch.contiguous_format)
         f, ranked, eps = _objective(loss), z.topk(n_targets + 1, dim=1).indices, _budget(eps, x)
@@ -486,7 +493,7 @@ def _plane_step(
 def _fab_grad(m, x1:Tensor, y:Tensor, t:Tensor, precision:str)->tuple:
     "`(f, g)`: f = z_t - z_y at `x1` and its input gradient, flattened: the target's boundary, linearised"
     xi = x1.detach().requires_grad_(True)
-    with torch.autocast(xi.device.type, dtype=PRECISIONS[precision], enabled=precision != 'fp32'): z = m(xi)
+    with torch.autocast(xi.device.type, dtype=PRECISIONS[precision], enabled=precision != 'fp32'): z = check_logits(m(xi), len(xi))
     with torch.autocast(xi.device.type, enabled=False):
         z = z.float()
         f = z.gather(1, t[:, None])[:, 0] - z.gather(1, y[:, None])[:, 0]
@@ -537,9 +544,7 @@ def fab_targeted(
     with _holding(model, x, y, eps, precision, fast, stats) as (m, x, y, z):
         if not len(x) or _zero(eps): return x.clone(memory_format=torch.contiguous_format)
         c = z.shape[1]
-        n_targets = min(9, c - 1) if n_targets is None else n_targets
-        if not isinstance(n_targets, int) or not 1 <= n_targets <= c - 1:
-            raise ValueError(f"`n_targets` must be an int in 1..{c-1} (the model has {c} classes), got {n_targets!r}")
+        n_targets = _n_targets(n_targets, c)
         e = _budget(eps, x).view(-1).expand(len(x)) if isinstance(eps, Tensor) else torch.full((len(x),), float(eps), device=x.device)
         gen = torch.Generator(x.device).manual_seed(seed) if seed is not None else None
         out, todo, ranked = x.clone(memory_format=torch.contiguous_format), z.argmax(1) == y, z.topk(n_targets + 1, dim=1).indices

@@ -6,8 +6,8 @@ Docs: https://advnb.github.io/advnb/core.html.md"""
 
 # %% auto #0
 __all__ = ['imagenet_mean', 'imagenet_std', 'check_pixels', 'check_labels', 'Normalizer', 'pixel_stats', 'as_model',
-           'default_device', 'model_device', 'seed_everything', 'eval_mode', 'predict', 'accuracy', 'balanced_draw',
-           'is_interactive', 'progress', 'online']
+           'default_device', 'model_device', 'seed_everything', 'eval_mode', 'check_logits', 'Logits', 'predict',
+           'accuracy', 'balanced_draw', 'is_interactive', 'progress', 'online']
 
 # %% ../nbs/00_core.ipynb #5d84ecb0
 import os, sys, random
@@ -175,6 +175,33 @@ def eval_mode(*models):
     finally:
         for s, t in modes: s.training = t
 
+# %% ../nbs/00_core.ipynb #c0e28002
+def _describe(o)->str:
+    if isinstance(o, Tensor): return f"a tensor of shape {tuple(o.shape)}"
+    if isinstance(o, dict): return f"a {type(o).__name__} with keys {list(o)[:6]}"
+    if isinstance(o, (tuple, list)): return f"a {type(o).__name__} of {len(o)} items ({', '.join(_describe(i) for i in o[:4])})"
+    return f"a {type(o).__name__}"
+
+def check_logits(
+    out,                 # what a model returned for a batch
+    n:int,               # images in the batch
+    name:str='the model', # how to call the model in the message
+)->Tensor:
+    "`out` if it is one tensor of logits `(n, classes)`; else a TypeError naming what the model returned and how to wrap it"
+    if isinstance(out, Tensor) and out.ndim == 2 and out.shape[0] == n: return out
+    raise TypeError(f"{name} returned {_describe(out)} for a batch of {n} images, and advnb needs one tensor of logits (N, classes): "
+                    f"wrap it, e.g. nn.Sequential(model, advnb.core.Logits(0)) keeps its first output, Logits('logits') a dict's 'logits'")
+
+# %% ../nbs/00_core.ipynb #c0e28003
+class Logits(nn.Module):
+    "Keep one output of a model that returns several: `out[key]`, an index of a tuple or a key of a dict (or an attribute of an output object)"
+    def __init__(self,
+        key=0, # the index or key of the logits in the model's output
+    ): super().__init__(); self.key = key
+    def forward(self, out):
+        if isinstance(self.key, str) and not isinstance(out, dict): return getattr(out, self.key)
+        return out[self.key]
+
 # %% ../nbs/00_core.ipynb #4e91d062
 def predict(
     model,          # module or Learner, pixel images to logits
@@ -184,7 +211,7 @@ def predict(
     "Predicted classes of `model` on `x`, in eval mode, as a CPU tensor"
     m = as_model(model); dev = model_device(m, x.device)
     with eval_mode(m), torch.no_grad():
-        return torch.cat([m(x[i:i+bs].to(dev)).argmax(1).cpu() for i in range(0, len(x), bs)]) if len(x) else torch.zeros(0, dtype=torch.long)
+        return torch.cat([check_logits(m(x[i:i+bs].to(dev)), len(x[i:i+bs])).argmax(1).cpu() for i in range(0, len(x), bs)]) if len(x) else torch.zeros(0, dtype=torch.long)
 
 # %% ../nbs/00_core.ipynb #4b250a4d
 def accuracy(

@@ -22,7 +22,7 @@ import torch.nn.functional as F
 from torch import nn, Tensor
 import matplotlib.pyplot as plt
 from torchvision.models.resnet import BasicBlock, Bottleneck
-from .core import check_pixels, check_labels, as_model, model_device, eval_mode, predict, balanced_draw
+from .core import check_pixels, check_labels, check_logits, as_model, model_device, eval_mode, predict, balanced_draw
 from .attacks import fgsm, ifgsm, pgd, apgd, apgd_targeted, fab_targeted, square, random_target, default_alpha
 from .checks import (Check, checks_frame, check_iterative, check_monotonic, check_chance, check_transfer, check_steps,
                           check_unbounded, check_restarts, check_gradient_free, check_deterministic, check_gradients)
@@ -204,7 +204,7 @@ def attack_batch(
 
 # %% ../nbs/06_evaluate.ipynb #3ebb42b1
 def _classes(m, x)->int:
-    with torch.no_grad(), eval_mode(m): return m(x[:1]).shape[1]
+    with torch.no_grad(), eval_mode(m): return check_logits(m(x[:1]), 1).shape[1]
 
 def _targeted_loss(m, x)->str:
     "AutoAttack's targeted DLR loss where the model has the 4 classes it needs, else the target's cross-entropy"
@@ -475,7 +475,7 @@ def _row(threat, loss, attack, ok, hit=None):
 def _is_random(model, x)->bool:
     "Whether two identical calls of `model` on `x` give different outputs"
     m = as_model(model); dev = model_device(m, x.device)
-    with torch.no_grad(), eval_mode(m): return not torch.equal(m(x.to(dev)), m(x.to(dev)))
+    with torch.no_grad(), eval_mode(m): return not torch.equal(check_logits(m(x.to(dev)), len(x)), m(x.to(dev)))
 
 # %% ../nbs/06_evaluate.ipynb #6546aced
 def _checked_curve(ev, model, defence, pairs:dict, x, y, eps, curve_eps, kw:dict):
@@ -491,7 +491,7 @@ def _measure(pairs:dict, x, y, eps, attacks, losses, worst, kw:dict)->tuple:
     "`(rows, cols, n_classes)`: summary rows and per-image columns of every threat model, each with its worst case under `worst` (a `Budget`; None: none), and over all"
     scored = next(iter(pairs.values()))[1]
     with eval_mode(*[m for p in pairs.values() for m in p]):
-        with torch.no_grad(): n_classes = as_model(scored)(x[:1].to(model_device(as_model(scored), x.device))).shape[1]
+        with torch.no_grad(): n_classes = check_logits(as_model(scored)(x[:1].to(model_device(as_model(scored), x.device))), 1).shape[1]
         check_labels(y, n_classes, 'labels')
         clean = predict(scored, x, kw['bs']) == y
         rows, cols = [_row('-', '-', 'clean', clean)], {'y': y.numpy(), 'clean': clean.numpy()}

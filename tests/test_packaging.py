@@ -16,7 +16,7 @@ def test_wheel_ships_data(tmp_path):
     assert 'would be ignored' not in r.stdout + r.stderr, "setuptools left a folder of advnb out of `packages`"
     whl, = (tmp_path/'dist').glob('advnb-*.whl')
     names = set(zipfile.ZipFile(whl).namelist())
-    assert {*DATA, 'advnb/shipped_data/README.md', 'advnb/data.py', 'advnb/experiments/__init__.py', 'advnb/experiments/runner.py'} <= names, sorted(names)
+    assert {*DATA, 'advnb/shipped_data/README.md', 'advnb/step_costs.json', 'advnb/data.py', 'advnb/experiments/__init__.py', 'advnb/experiments/runner.py'} <= names, sorted(names)
     for f in DATA: assert zipfile.ZipFile(whl).read(f) == (ROOT/f).read_bytes(), f"{f} differs in the wheel"
 
     site = tmp_path/'site'

@@ -8,20 +8,21 @@ Docs: https://advnb.github.io/advnb/experiments.html.md"""
 __all__ = ['RunConfig', 'config_from_dict', 'validate', 'Unit', 'units', 'groups', 'grid_rows', 'row_key', 'CHECKED_MODELS',
            'atomic_write', 'code_version', 'ResultStore', 'Cache', 'PAPER_COLS', 'threat_cols', 'table_view',
            'over_seeds', 'paper_tables', 'to_markdown', 'Progress', 'write_report', 'result_files', 'Runner', 'Models',
-           'Unavailable', 'WorkerDied', 'plan', 'format_plan', 'reproduce_parser', 'parse_config', 'to_argv',
-           'default_workers', 'reproduce', 'Interrupted', 'reproduce_cli']
+           'Unavailable', 'WorkerDied', 'ClusterError', 'DaskMissing', 'dask_client', 'unit_graph', 'plan',
+           'format_plan', 'reproduce_parser', 'parse_config', 'to_argv', 'default_workers', 'reproduce', 'Interrupted',
+           'reproduce_cli']
 
 # %% ../../nbs/07_experiments.ipynb #a0000002
 from .config import RunConfig, config_from_dict, validate, Unit, units, groups, grid_rows, row_key, CHECKED_MODELS
 from .store import atomic_write, code_version, ResultStore, Cache
 from .report import PAPER_COLS, threat_cols, table_view, over_seeds, paper_tables, to_markdown, Progress, write_report, result_files
 from .runner import Runner, Models, Unavailable
-from .parallel import WorkerDied
+from .parallel import WorkerDied, ClusterError, DaskMissing, dask_client, unit_graph
 from .plan import plan, format_plan
 from .cli import reproduce_parser, parse_config, to_argv, default_workers, reproduce, Interrupted, reproduce_cli
 
 # %% ../../nbs/07_experiments.ipynb #a0000003
 _all_ = ['RunConfig', 'config_from_dict', 'validate', 'Unit', 'units', 'groups', 'grid_rows', 'row_key', 'CHECKED_MODELS',
          'atomic_write', 'code_version', 'ResultStore', 'Cache', 'PAPER_COLS', 'threat_cols', 'table_view', 'over_seeds', 'paper_tables', 'to_markdown',
-         'Progress', 'write_report', 'result_files', 'Runner', 'Models', 'Unavailable', 'WorkerDied', 'plan', 'format_plan',
+         'Progress', 'write_report', 'result_files', 'Runner', 'Models', 'Unavailable', 'WorkerDied', 'ClusterError', 'DaskMissing', 'dask_client', 'unit_graph', 'plan', 'format_plan',
          'reproduce_parser', 'parse_config', 'to_argv', 'default_workers', 'reproduce', 'Interrupted', 'reproduce_cli']

@@ -8,16 +8,16 @@ Docs: https://advnb.github.io/advnb/experiments.cli.html.md"""
 __all__ = ['reproduce_parser', 'parse_config', 'to_argv', 'default_workers', 'reproduce', 'Interrupted', 'reproduce_cli']
 
 # %% ../../nbs/07g_experiments.cli.ipynb #g0000005
-import argparse, dataclasses, inspect, json, os, signal, sys, time
+import argparse, dataclasses, importlib.util, inspect, json, os, signal, sys, time
 from functools import cache
 from pathlib import Path
 import pandas as pd
 import torch
 from ..core import default_device
-from .config import RunConfig, config_from_dict, validate
+from .config import RunConfig, config_from_dict, validate, config_warnings
 from .runner import Runner
-from .parallel import WorkerDied
-from .plan import format_plan
+from .parallel import ClusterError, DaskMissing, dask_client
+from .plan import format_plan, preflight
 
 # %% ../../nbs/07g_experiments.cli.ipynb #467e2727
 def _to_bool(v):
@@ -64,8 +64,10 @@ def reproduce_parser()->argparse.ArgumentParser:
     p.add_argument('--config', help='JSON file of RunConfig keys; command-line options override it')
     p.add_argument('--full', action='store_true', help='the paper-sized preset for a GPU: native 224-px MedMNIST+ files, full splits, histology, ImageNet')
     p.add_argument('--plan', '--dry-run', action='store_true', dest='plan', help='print the grid, the data, the device and an estimate of the wall time, and stop')
-    p.add_argument('--workers', default='auto', metavar='N|auto', help="processes that share out the backbones; auto: one per CPU core up to 4 "
-                   "on the CPU, 1 on a GPU (default: %(default)s)")
+    p.add_argument('--workers', default='auto', metavar='N|auto', help="processes of a local Dask cluster that run the units; auto: one per CPU core up to 4 "
+                   "on the CPU (with Dask installed), 1 on a GPU (default: %(default)s)")
+    p.add_argument('--scheduler', default=None, metavar='ADDRESS|FILE', help="run the units on an existing Dask cluster (tcp://host:8786, or a scheduler file) "
+                   "whose workers see the output folder; needs pip install 'advnb[dask]'")
     p.add_argument('--allow-skips', action='store_true', help='exit 0 even when some requested rows could not run (offline data or weights)')
     dflt = RunConfig()
     for f in dataclasses.fields(RunConfig): _option(p, f, getattr(dflt, f.name))
@@ -83,7 +85,7 @@ def parse_config(argv=None)->tuple:
     "`(RunConfig, out folder, options)` from command-line arguments; options holds `plan`, `allow_skips` and `workers`"
     a = vars(reproduce_parser().parse_args(argv))
     out, cfg_file, full = Path(a.pop('out')), a.pop('config'), a.pop('full')
-    opts = dict(plan=a.pop('plan'), allow_skips=a.pop('allow_skips'), workers=a.pop('workers'))
+    opts = dict(plan=a.pop('plan'), allow_skips=a.pop('allow_skips'), workers=a.pop('workers'), scheduler=a.pop('scheduler'))
     base = RunConfig.full() if full else RunConfig()
     if cfg_file:
         try: d = json.loads(Path(cfg_file).read_text())
@@ -108,8 +110,9 @@ def to_argv(
 def default_workers(
     device=None, # the run's device (None: the best available)
 )->int:
-    "Worker processes for a run: one per CPU core up to 4 on the CPU (where one process uses its cores poorly), 1 on a GPU"
-    return 1 if default_device(device).type != 'cpu' else max(1, min(4, os.cpu_count() or 1))
+    "Worker processes for a run: one per CPU core up to 4 on the CPU (where one process uses its cores poorly) when Dask is installed, else 1; 1 on a GPU"
+    if default_device(device).type != 'cpu' or importlib.util.find_spec('distributed') is None: return 1
+    return max(1, min(4, os.cpu_count() or 1))
 
 # %% ../../nbs/07g_experiments.cli.ipynb #60d3ef06
 def _workers(v, device)->int:
@@ -124,12 +127,16 @@ def reproduce(
     cfg:RunConfig|None=None, # what to run (default: `RunConfig()`)
     out='advnb-results',     # output folder
     log=print,               # where progress lines go
-    workers:int|str=1,       # processes sharing out the backbones; 'auto': `default_workers` for the device
+    workers:int|str=1,       # processes of a local Dask cluster running the units; 'auto': `default_workers` for the device
+    scheduler:str|None=None, # a Dask scheduler address or file to run the units on instead
 )->pd.DataFrame:
     "Run (or resume) the grid of `cfg` into `out`; returns the finished rows (`.attrs['skipped']` says what could not run)"
     cfg = cfg or RunConfig()
     validate(cfg)
-    r = Runner(cfg, Path(out), log, workers=_workers(workers, cfg.device))
+    n = _workers(workers, cfg.device)
+    preflight(cfg, 1 if scheduler else n)          # refuse before anything is read or trained what cannot fit in memory
+    if scheduler: dask_client(scheduler)[0].close()   # a scheduler that does not answer is refused before the results folder is touched
+    r = Runner(cfg, Path(out), log, workers=n, scheduler=scheduler)
     rows = r.run()
     rows.attrs['skipped'] = dict(r.skipped)
     return rows
@@ -146,6 +153,7 @@ def reproduce_cli(argv=None):
     "Console entry point of `advnb-reproduce`"
     try:
         cfg, out, opts = parse_config(argv)
+        for w in config_warnings(cfg): print(f"advnb-reproduce: warning: {w}", file=sys.stderr)
         if opts['plan']: print(format_plan(cfg)); return
         for s in (signal.SIGTERM, signal.SIGHUP):
             try: signal.signal(s, _on_signal)
@@ -153,14 +161,14 @@ def reproduce_cli(argv=None):
         t0 = time.time()
         print(f"advnb-reproduce: {' x '.join(map(str, cfg.datasets))} | pretrained {', '.join(cfg.pretrained)} | {', '.join(cfg.archs)} | "
               f"eps {', '.join(map(str, cfg.eps))}; {cfg.size} px; device {default_device(cfg.device)}", flush=True)
-        rows = reproduce(cfg, out, workers=opts['workers'])
+        rows = reproduce(cfg, out, workers=opts['workers'], scheduler=opts['scheduler'])
         skipped = rows.attrs.get('skipped', {})
         print(f"done in {time.time()-t0:.0f} s: {len(rows)} result rows; tables, figures and run log in {out}/ (see {out}/report.md)")
         if skipped:
             print(f"advnb-reproduce: skipped {len(skipped)} group(s): " + '; '.join(f"{g} ({r.split(':')[0]})" for g, r in skipped.items())
                   + ('' if opts['allow_skips'] else ' -- rerun with the data or weights at hand, or pass --allow-skips to accept this'), file=sys.stderr)
             if not opts['allow_skips']: sys.exit(3)
-    except (ValueError, PermissionError, FileNotFoundError, WorkerDied) as e:
+    except (ValueError, PermissionError, FileNotFoundError, ConnectionError, ClusterError, DaskMissing) as e:
         print(f"advnb-reproduce: error: {e}", file=sys.stderr); sys.exit(2)
     except Interrupted as e: print(f"advnb-reproduce: stopped by signal {e.signum}; results so far are saved", file=sys.stderr); sys.exit(128 + e.signum)
     except KeyboardInterrupt: print("advnb-reproduce: interrupted; results so far are saved", file=sys.stderr); sys.exit(130)
