@@ -3,7 +3,7 @@
 `forked` runs a function in a process of its own, forked from a server process that has already imported torch,
 fastai and advnb: each notebook and each `advnb-reproduce` run of the tests starts in a fresh process (its own
 interpreter state, its own kernel) without paying the ~6 s of imports again."""
-import multiprocessing, os, sys
+import dataclasses, json, multiprocessing, os, sys
 import pytest
 
 THREADS = os.environ.get('ADVNB_TEST_THREADS', '1')   # torch threads per process: the test run runs two at a time
@@ -50,12 +50,47 @@ def nb_flags(request):
 # xdist worker holds its running test and one more, and takes the next from this order when one ends, so
 # the long tests are spread over both workers. (With xdist's default chunks the first worker would get the
 # first five tests of this list, one after another.)
-LONGEST_FIRST = ['test_notebook_runs[07e_experiments.parallel]', 'test_notebook_runs[06_evaluate]', 'test_notebook_runs[07d_experiments.runner]',
-                 'test_notebook_runs[03_attacks]', 'test_notebook_runs[04_adversarial_training]', 'test_notebook_runs[05_purifier]',
-                 'test_notebook_runs[02_models]', 'test_notebook_runs[03a_attacks_fast]', 'test_killed_run_resumes_exactly',
-                 'test_notebook_runs[09_reliability]', 'test_notebook_runs[07g_experiments.cli]', 'test_notebook_runs[index]',
-                 'test_notebook_runs[08_bench]', 'test_notebook_runs[07f_experiments.plan]']']
+LONGEST_FIRST = ['test_notebook_runs[03_attacks]', 'test_notebook_runs[06_evaluate]', 'test_killed_run_resumes_exactly',
+                 'test_notebook_runs[05_purifier]', 'test_notebook_runs[07d_experiments.runner]', 'test_notebook_runs[02_models]',
+                 'test_killed_worker_same_tables', 'test_notebook_runs[04_adversarial_training]', 'test_local_cluster_same_tables',
+                 'test_notebook_runs[03a_attacks_fast]', 'test_notebook_runs[index]', 'test_notebook_runs[08_bench]',
+                 'test_worker_without_the_folder', 'test_notebook_runs[09_reliability]', 'test_notebook_runs[07g_experiments.cli]',
+                 'test_notebook_runs[07f_experiments.plan]']
 
 def pytest_collection_modifyitems(config, items):
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.name, len(rank)))
+
+def _reproduce(argv, fault):
+    from faults import install
+    from advnb.experiments import reproduce_cli
+    install(fault)
+    reproduce_cli(argv)
+
+@pytest.fixture(scope='session')
+def tiny(tmp_path_factory):
+    "A config file of the smallest run (`RunConfig.tiny()`)"
+    from advnb.experiments import RunConfig
+    p = tmp_path_factory.mktemp('cfg')/'tiny.json'
+    p.write_text(json.dumps(dataclasses.asdict(RunConfig.tiny())))
+    return p
+
+def run_tiny(forked, out, tiny, fault=None):
+    "One `advnb-reproduce` process of the smallest run into `out` (killed at `fault` if given, see faults.py): its exit status and output"
+    return forked(_reproduce, ['--out', str(out), '--config', str(tiny)], fault, timeout=900)
+
+@pytest.fixture(scope='session')
+def reference(tmp_path_factory, forked, tiny):
+    "An uninterrupted run of the smallest run, in one process of one torch thread: made once for all test workers (the first to ask makes it, under a lock)"
+    import fcntl
+    base = tmp_path_factory.getbasetemp()
+    root = (base.parent if os.environ.get('PYTEST_XDIST_WORKER') else base)/'tiny-reference'   # shared by the xdist workers of this test run
+    root.mkdir(exist_ok=True)
+    out, done = root/'run', root/'done'
+    with open(root/'lock', 'w') as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            rc, log = run_tiny(forked, out, tiny)
+            assert rc == 0, log[-3000:]
+            done.touch()
+    return out

@@ -53,14 +53,15 @@ def _where()->str:
 def check_shared(
     out:str,     # the run's output folder, as the main process named it
     run_id:str,  # the id the main process wrote into its token
+    where:str|None=None, # this worker, in words (default: its Dask address, or its pid)
 ):
     "Raise naming the folder and this worker when it does not see the run's output folder (or cannot write to it)"
-    token = Path(out)/TOKEN
+    token, where = Path(out)/TOKEN, where or _where()
     if not token.exists() or token.read_text().strip() != run_id:
-        raise ClusterError(f"{_where()}: output folder {out} is not the run's folder as this worker sees it (no {TOKEN} of run {run_id} in it); "
+        raise ClusterError(f"{where}: output folder {out} is not the run's folder as this worker sees it (no {TOKEN} of run {run_id} in it); "
                            f"every worker must see the output folder on a shared file system")
     try: check_writable(Path(out))
-    except PermissionError as e: raise ClusterError(f"{_where()}: {e}") from None
+    except PermissionError as e: raise ClusterError(f"{where}: {e}") from None
 
 # %% ../../nbs/07e_experiments.parallel.ipynb #0945effb
 def _runner(cfg:RunConfig, out:str)->Runner:
@@ -147,7 +148,7 @@ def share(self:Runner,
         atomic_write(self.out/TOKEN, run_id)
         self._check_cluster(client, run_id)
         threads = max(1, (os.cpu_count() or 1) // len(cluster.workers)) if local else None
-        self.say(f"{len(todo)} units on {len(client.scheduler_info()['workers'])} Dask workers; dashboard {client.dashboard_link}")
+        self.say(f"{len(todo)} unit{'s' * (len(todo) != 1)} on {len(client.scheduler_info()['workers'])} Dask workers; dashboard {client.dashboard_link}")
         self._run_graph(client, todo, run_id, threads, dict(os.environ) if local else None)
     except KeyboardInterrupt:
         if local: _abort(cluster)
@@ -161,8 +162,8 @@ def share(self:Runner,
 @patch
 def _check_cluster(self:Runner, client, run_id:str):
     "Refuse a cluster whose workers do not see the output folder, or that has no GPU resource for a run on CUDA"
-    def problem(out, rid):
-        try: check_shared(out, rid)
+    def problem(out, rid, dask_worker=None):     # `client.run` passes the worker it runs on
+        try: check_shared(out, rid, f"worker {dask_worker.address}")
         except ClusterError as e: return str(e)
     if bad := [p for p in client.run(problem, str(self.out), run_id).values() if p]: raise ClusterError('; '.join(bad))
     if self.device.type == 'cuda' and not any(w['resources'].get('GPU') for w in client.scheduler_info()['workers'].values()):

@@ -91,7 +91,8 @@ def paper_tables(
         cells[f'_{col}'] = cells[col].map({v: i for i, v in enumerate(seen)})
         keys.append(f'_{col}')
     front = ['Data', 'Pretrained', 'Backbone', 'eps', 'n_test', 'n_threat'] + (['seeds'] if 'seeds' in cells else [])
-    cols = front + [c for c in cells if c not in front and not c.startswith('_') and c not in ('kind', 'seed', 'n_classes', 'size', 'native_size')]
+    pct = [c for c in cells if f'{c} lo' in cells and not c.endswith((' lo', ' hi', ' sd'))]   # the percentages, not the timings or other rows' fields
+    cols = front + [x for c in pct for x in (c, f'{c} lo', f'{c} hi', f'{c} sd') if x in cells] + [c for c in ('parameters', 'Flags') if c in cells]
     return {float(e): t.sort_values(keys)[cols].reset_index(drop=True) for e, t in cells.groupby('eps', sort=True)}
 
 # %% ../../nbs/07c_experiments.report.ipynb #6de1b90f
