@@ -6,20 +6,23 @@ Docs: https://advnb.github.io/advnb/bench.html.md"""
 
 # %% auto #0
 __all__ = ['bench_sections', 'peak_memory_mb', 'bench_attacks', 'bench_strong', 'bench_adv_training', 'bench_stacked',
-           'bench_channels_last', 'bench_section', 'run_bench', 'bench_parser', 'bench_cli']
+           'bench_channels_last', 'bench_budgets', 'bench_steps', 'bench_section', 'run_bench', 'bench_parser',
+           'bench_cli']
 
 # %% ../nbs/08_bench.ipynb #9903b2b9
-import os, sys, time, copy, threading, statistics, ctypes, platform, argparse
+import os, sys, time, copy, json, threading, statistics, ctypes, platform, argparse
+from pathlib import Path
 from contextlib import ExitStack, contextmanager
 import torch
 import torch.nn.functional as F
 from torch import nn
 from fastai.callback.core import Callback, CancelValidException
 from .core import seed_everything, default_device
-from .models import classifier
+from .models import classifier, advnb_home
 from .attacks_fast import attacking, fast_path, folded_view
-from .attacks import fgsm, ifgsm, apgd, square, default_alpha
-from .evaluate import attack_correct, worst_case, stack_eps, Budget
+from .attacks import fgsm, ifgsm, default_alpha
+from .attacks_strong import apgd, square
+from .evaluate import attack_correct, worst_case, stack_eps, Budget, BUDGETS, budget_of
 
 # %% ../nbs/08_bench.ipynb #23801fc0
 def _sync(device:torch.device):
@@ -424,6 +427,61 @@ def bench_channels_last(
                       + f"; {size} px, batch {batch}, {dev}, {used} thread(s))")
     return res
 
+# %% ../nbs/08_bench.ipynb #3a625f07
+def bench_budgets(
+    budgets=('quick', 'standard'), # names in `advnb.evaluate.BUDGETS`, or `Budget`s
+    arch:str='resnet50',    # backbone with random weights (`advnb.models.classifier`)
+    size:int=32,            # image side in pixels (the default run's)
+    batch:int=4,            # images attacked
+    n_out:int=3,            # classes: APGD-T and FAB-T go through min(n_targets, n_out - 1) runner-up classes
+    eps:float=0.01,         # L-inf budget in pixel units
+    threads:int|None=None,  # torch CPU threads for the run (restored afterwards); None leaves them
+    channels:int=3,         # image channels
+    device=None,            # 'cpu', 'cuda' or 'mps'; None: the best available
+    seed:int=0,             # seed of the weights, the images and the attacks
+    verbose:bool=True,      # print the `budgets: ...` line
+)->dict:
+    "Seconds per image of each budget's worst case on images no attack can fool, so that every attack spends all of its budget"
+    budgets, dev = [budget_of(b) for b in budgets], default_device(device)
+    if not budgets: raise ValueError("`budgets` is empty: name at least one of " + ', '.join(BUDGETS))
+    with _threads(threads) as used:
+        sure = _Sure(_bench_model(arch, n_out, channels, dev, seed), n_out).to(dev).eval()
+        x = torch.rand(batch, channels, size, size, generator=torch.Generator().manual_seed(seed))
+        y = torch.zeros(batch, dtype=torch.long)
+        per = {b.name: _timed(lambda: worst_case(sure, x, y, eps, budget=b, seed=seed), dev) / batch for b in budgets}
+    res = dict(line='budgets: ' + ' '.join(f"{k}={v:.3g}s/image" for k, v in per.items()), seconds_per_image=per,
+               described={b.name: b.describe(n_out) for b in budgets}, arch=arch, size=size, batch=batch, device=str(dev), threads=used)
+    if verbose: print(f"{res['line']}  ({arch}, {size} px, {n_out} classes, {batch} images no attack fools, {dev}, {used} thread(s))\n"
+                      + '\n'.join(f"  {d}" for d in res['described'].values()))
+    return res
+
+# %% ../nbs/08_bench.ipynb #6f247d33
+def bench_steps(
+    archs=('resnet18', 'resnet50', 'mobilenet_v2', 'densenet169'), # backbones with random weights
+    sizes=(32, 64, 128, 224), # image sides in pixels
+    threads:int|None=None,  # torch CPU threads; None: 1 on the CPU (as one runner worker uses), torch's setting elsewhere
+    device=None,            # 'cpu', 'cuda' or 'mps'; None: the best available
+    path=None,              # where to merge the table; None: `advnb_home()/'step_costs.json'`
+    verbose:bool=True,      # print the `steps: ...` line
+)->dict:
+    "Measure the plan's step costs on this machine and merge them into the table the plan reads"
+    from advnb.experiments.plan import measure_step_costs   # imported here: the plan sits above the benchmarks
+    dev = default_device(device)
+    with _threads(threads or (1 if dev.type == 'cpu' else None)) as used:
+        costs = measure_step_costs(archs, sizes, dev)
+    path = Path(path) if path else advnb_home()/'step_costs.json'
+    table = json.loads(path.read_text()) if path.exists() else {}
+    for d, per_arch in costs.items():
+        for a, per_size in per_arch.items(): table.setdefault(d, {}).setdefault(a, {}).update(per_size)
+    table['_about'] = (f"Seconds per image of one training step and one attack pass, per backbone and image side; measured by advnb-bench "
+                       f"--sections steps on {platform.machine()} with {used} torch thread(s), torch {torch.__version__}")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(table, indent=1))
+    per = costs[dev.type]
+    line = 'steps: ' + ' '.join(f"{a}@{s}={v[0] * 1e3:.2f}/{v[1] * 1e3:.2f}ms" for a, d in per.items() for s, v in d.items())
+    if verbose: print(f"{line}  (train step / attack pass, ms per image; {dev}, {used} thread(s)) -> {path}")
+    return dict(line=line, costs=per, path=str(path), device=str(dev), threads=used)
+
 # %% ../nbs/08_bench.ipynb #351d3106
 bench_sections = {}
 
@@ -465,6 +523,17 @@ def _stacked_section(repeats=2, threads=None, device=None, **_)->str:
 def _channels_last_section(repeats=2, threads=None, device=None, **_)->str:
     "A training step of each of the paper's backbones in the default layout and in channels_last, 32 px, batch 64"
     return bench_channels_last(repeats=repeats, threads=threads, device=device)['line']
+
+# %% ../nbs/08_bench.ipynb #ff043612
+@bench_section('budgets')
+def _budgets_section(arch='resnet50', threads=None, channels=3, eps=0.01, device=None, **_)->str:
+    "Each budget's worst case on images no attack can fool, seconds per image: 32 px, 4 images, 3 classes"
+    return bench_budgets(arch=arch, threads=threads, channels=channels, eps=eps, device=device)['line']
+
+@bench_section('steps')
+def _steps_section(threads=None, device=None, **_)->str:
+    "The plan's table of step costs, measured on this machine and merged into ~/.cache/advnb/step_costs.json"
+    return bench_steps(threads=threads, device=device)['line']
 
 # %% ../nbs/08_bench.ipynb #7d61d257
 def run_bench(

@@ -1,4 +1,4 @@
-"""Honest robustness numbers: threat models that know the defence, transfer, ε curves, the Carlini et al. sanity checks, feature-squeezing baselines and Grad-CAM
+"""Honest robustness numbers: threat models that know the defence, transfer, ε curves, the Carlini et al. sanity checks and feature-squeezing baselines
 
 Docs: https://advnb.github.io/advnb/evaluate.html.md"""
 
@@ -9,8 +9,7 @@ __all__ = ['THREATS', 'ATTACK_NAMES', 'LOSSES', 'BUDGETS', 'CURVE_EPS', 'STEP_CA
            'margin_loss', 'Squeezer', 'BitDepth', 'MedianSmooth', 'BPDA', 'split_defence', 'threat_pairs', 'collect',
            'attack_batch', 'MeanModel', 'flat_images', 'attack_correct', 'Budget', 'budget_of', 'worst_case',
            'stack_eps', 'unstack_eps', 'curve_alphas', 'curve_correct', 'eps_curve', 'transfer_matrix', 'wilson',
-           'Evaluation', 'evaluate', 'sanity_checks', 'cam_layer', 'grad_cam', 'show_grad_cam', 'cam_shift',
-           'plot_eps_curves']
+           'diff_interval', 'Evaluation', 'evaluate', 'sanity_checks', 'plot_eps_curves']
 
 # %% ../nbs/06_evaluate.ipynb #6ea17d37
 import math
@@ -21,9 +20,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
 import matplotlib.pyplot as plt
-from torchvision.models.resnet import BasicBlock, Bottleneck
 from .core import check_pixels, check_labels, check_logits, as_model, model_device, eval_mode, predict, balanced_draw
-from .attacks import fgsm, ifgsm, pgd, apgd, apgd_targeted, fab_targeted, square, random_target, default_alpha
+from .attacks import fgsm, ifgsm, pgd, random_target, default_alpha
+from .attacks_strong import apgd, apgd_targeted, fab_targeted, square
 from .checks import (Check, checks_frame, check_iterative, check_monotonic, check_chance, check_transfer, check_steps,
                           check_unbounded, check_restarts, check_gradient_free, check_deterministic, check_gradients)
 
@@ -431,6 +430,15 @@ def wilson(
     centre, half = (p + z2 / (2 * n)) / (1 + z2 / n), z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n)
     return (max(0., centre - half), min(1., centre + half))
 
+# %% ../nbs/06_evaluate.ipynb #1464c82a
+def diff_interval(
+    a:float, a_lo:float, a_hi:float, # one proportion and its interval (e.g. `wilson`'s), in any unit (0–1 or %)
+    b:float, b_lo:float, b_hi:float, # the other, in the same unit
+)->tuple:
+    "`(a - b, lo, hi)`: Newcombe's interval for the difference of two independent proportions, from their two intervals"
+    d = a - b
+    return (d, d - math.sqrt((a - a_lo) ** 2 + (b_hi - b) ** 2), d + math.sqrt((a_hi - a) ** 2 + (b - b_lo) ** 2))
+
 # %% ../nbs/06_evaluate.ipynb #ac5b177a
 @dataclass
 class Evaluation:
@@ -593,92 +601,6 @@ def sanity_checks(
     "The Carlini et al. (2019) sanity checks of `model` at `eps`, one row each"
     kwargs = {**dict(attacks=('fgsm', 'ifgsm', 'pgd'), losses=('ce',), curve=False, worst=False), **kwargs, 'checks': True}
     return evaluate(model, data, eps, **kwargs).checks
-
-# %% ../nbs/06_evaluate.ipynb #10e449a3
-def _cam_candidates(m:nn.Module)->list:
-    mods = list(m.modules())
-    return [c for c in mods if isinstance(c, (BasicBlock, Bottleneck))] or [c for c in mods if isinstance(c, nn.Conv2d)]
-
-# %% ../nbs/06_evaluate.ipynb #0c4971a9
-def cam_layer(
-    model,               # module or Learner
-    x:Tensor|None=None,  # example input; when given, skip layers whose output is smaller than `min_size`
-    min_size:int=4,      # least height/width of the chosen layer's output on `x`
-)->nn.Module:
-    "Default Grad-CAM layer: the last torchvision ResNet block in `model` (else its last `nn.Conv2d`) with a big enough output"
-    m = as_model(model); cands = _cam_candidates(m)
-    if not cands: raise ValueError(f"{type(m).__name__} has no nn.Conv2d; pass the Grad-CAM `layer` explicitly")
-    if x is None: return cands[-1]
-    sizes = {}
-    hooks = [c.register_forward_hook(lambda mod, i, o: sizes.__setitem__(mod, min(o.shape[-2:]) if o.ndim == 4 else 0)) for c in cands]
-    try:
-        with torch.no_grad(), eval_mode(m): m(x[:1].to(model_device(m)))
-    finally:
-        for h in hooks: h.remove()
-    big = [c for c in cands if sizes.get(c, 0) >= min_size]
-    return big[-1] if big else cands[max(range(len(cands)), key=lambda i: (sizes.get(cands[i], 0), i))]
-
-# %% ../nbs/06_evaluate.ipynb #d3852be6
-def grad_cam(
-    model,                    # classifier from pixel images to logits (module or Learner)
-    x:Tensor,                 # pixel images (N,C,H,W)
-    target:Tensor|None=None,  # class per image to explain; None: the predicted class
-    layer:nn.Module|None=None, # convolutional layer to read; None: `cam_layer(model, x)`
-)->Tensor:
-    "Grad-CAM heatmaps (N,H,W) in [0,1], each scaled to its own maximum"
-    m = as_model(model); layer = layer or cam_layer(m, x); dev = model_device(m)
-    acts = []
-    h = layer.register_forward_hook(lambda mod, inp, out: acts.append(out))
-    try:
-        with eval_mode(m), torch.enable_grad():
-            logits = m(check_pixels(x, 'x').to(dev).clone().requires_grad_(True))
-            if not acts or acts[-1].ndim != 4: raise ValueError(f"`layer` {type(layer).__name__} must output (N,C,H,W) activations")
-            t = logits.argmax(1) if target is None else target.to(dev).view(-1)
-            a = acts[-1]
-            g, = torch.autograd.grad(logits.gather(1, t[:,None]).sum(), a)
-    finally: h.remove()
-    cam = F.relu((g.mean((2,3), keepdim=True)*a).sum(1, keepdim=True)).detach()
-    cam = F.interpolate(cam, size=x.shape[-2:], mode='bilinear', align_corners=False)[:,0]
-    return (cam/cam.flatten(1).amax(1).clamp_min(1e-12)[:,None,None]).cpu()
-
-# %% ../nbs/06_evaluate.ipynb #89731649
-def show_grad_cam(
-    model,                   # classifier (module or Learner)
-    x:Tensor,                # clean pixel images (N,C,H,W)
-    x_adv:Tensor,            # their adversarial versions
-    y:Tensor|None=None,      # true labels, shown in the titles when given
-    vocab=None,              # class names; None shows class indices
-    layer:nn.Module|None=None, # Grad-CAM layer; None: `cam_layer(model, x)`
-    n:int=4,                 # rows to show
-    alpha:float=0.5,         # heatmap opacity
-):
-    "Clean and adversarial images with their Grad-CAM heatmaps for the predicted class, side by side"
-    x, x_adv = x[:n].cpu(), x_adv[:n].cpu()
-    p, pa = predict(model, x), predict(model, x_adv)
-    cams, cams_adv = grad_cam(model, x, layer=layer), grad_cam(model, x_adv, layer=layer)
-    name = (lambda i: vocab[int(i)]) if vocab is not None else (lambda i: str(int(i)))
-    fig, axs = plt.subplots(len(x), 4, figsize=(8, 2.1*len(x)), squeeze=False)
-    for r in range(len(x)):
-        for c, (img, cm, pr, tag) in enumerate([(x[r], cams[r], p[r], 'clean'), (x_adv[r], cams_adv[r], pa[r], 'adversarial')]):
-            im = img.permute(1,2,0).squeeze(-1).numpy()
-            axs[r, 2*c].imshow(im, cmap='gray' if im.ndim == 2 else None, vmin=0, vmax=1)
-            axs[r, 2*c].set_title(f"{tag}" + (f" (true {name(y[r])})" if y is not None and c == 0 else ''), fontsize=8)
-            axs[r, 2*c+1].imshow(im, cmap='gray' if im.ndim == 2 else None, vmin=0, vmax=1)
-            axs[r, 2*c+1].imshow(cm.numpy(), cmap='jet', alpha=alpha, vmin=0, vmax=1)
-            axs[r, 2*c+1].set_title(f"Grad-CAM: {name(pr)}", fontsize=8)
-    for a in axs.flat: a.axis('off')
-    fig.tight_layout()
-    return fig
-
-# %% ../nbs/06_evaluate.ipynb #765bad58
-def cam_shift(
-    model,                    # classifier (module or Learner)
-    x:Tensor, x_adv:Tensor,   # clean and adversarial pixel images
-    layer:nn.Module|None=None, # Grad-CAM layer; None: `cam_layer(model, x)`
-)->Tensor:
-    "Per-image cosine similarity of the Grad-CAM heatmaps of `x` and `x_adv` (each for its predicted class)"
-    a, b = grad_cam(model, x, layer=layer).flatten(1), grad_cam(model, x_adv, layer=layer).flatten(1)
-    return F.cosine_similarity(a, b, dim=1, eps=1e-12)
 
 # %% ../nbs/06_evaluate.ipynb #4f049c7f
 def plot_eps_curves(

@@ -20,7 +20,8 @@ from fastai.learner import Learner, Metric
 from fastai.data.core import DataLoaders
 from fastai.callback.core import Callback
 from .core import as_model, check_pixels, seed_everything, accuracy
-from .attacks import fgsm, attack_dl, get_attack, draw_eps
+from .attacks import fgsm, attack_dl, draw_eps
+from .attacks_strong import get_attack
 from .models import count_params, paper_adam, fit_best, ChannelsLastFit, wants_channels_last
 
 # %% ../nbs/05_purifier.ipynb #cc0f877e

@@ -17,7 +17,8 @@ from fastai.learner import Learner
 from fastai.callback.core import Callback
 from .core import as_model, check_pixels, model_device
 from .attacks_fast import attacking
-from .attacks import fgsm, get_attack, draw_eps
+from .attacks import fgsm, draw_eps
+from .attacks_strong import get_attack
 from .models import fit_best
 
 # %% ../nbs/04_adversarial_training.ipynb #de0e0001

@@ -50,8 +50,8 @@ def nb_flags(request):
 # xdist worker holds its running test and one more, and takes the next from this order when one ends, so
 # the long tests are spread over both workers. (With xdist's default chunks the first worker would get the
 # first five tests of this list, one after another.)
-LONGEST_FIRST = ['test_notebook_runs[03_attacks]', 'test_notebook_runs[06_evaluate]', 'test_killed_run_resumes_exactly',
-                 'test_notebook_runs[05_purifier]', 'test_notebook_runs[07d_experiments.runner]', 'test_notebook_runs[02_models]',
+LONGEST_FIRST = ['test_notebook_runs[03_attacks]', 'test_notebook_runs[06_evaluate]', 'test_notebook_runs[03b_attacks_strong]', 'test_killed_run_resumes_exactly',
+                 'test_standard_budget_end_to_end', 'test_notebook_runs[05_purifier]', 'test_notebook_runs[07d_experiments.runner]', 'test_notebook_runs[02_models]',
                  'test_killed_worker_same_tables', 'test_notebook_runs[04_adversarial_training]', 'test_local_cluster_same_tables',
                  'test_notebook_runs[03a_attacks_fast]', 'test_notebook_runs[index]', 'test_notebook_runs[08_bench]',
                  'test_worker_without_the_folder', 'test_notebook_runs[09_reliability]', 'test_notebook_runs[07g_experiments.cli]',

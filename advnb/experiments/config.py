@@ -33,7 +33,7 @@ class RunConfig:
     recalibrate_bn:bool = True                                   # recompute batch-norm statistics before each validation and at the end
     lr:float = 1e-3                                              # Adam learning rate (the paper's)
     n_per_class:int|tuple|str|None = (200, 100, 100)             # images per class: (train, valid, test), a total, or 'all' (None: the source's default)
-    max_test:int|None = 120                                      # test images per cell, a seeded class-balanced draw (None: the whole test split)
+    max_test:int|None = 90                                       # test images per cell, a seeded class-balanced draw (None: the whole test split)
     ifgsm_steps:int = 10                                         # I-FGSM iterations (step 2.5·ε/steps)
     defence_eps:tuple = DEFENCE_EPS                              # ε range both defences train on (drawn per batch)
     adv_epochs:int = 1                                           # adversarial (and control) fine-tuning epochs, at most
@@ -41,7 +41,7 @@ class RunConfig:
     ensemble_adv:bool = False                                    # also adversarially train on FGSM images of the other backbones
     purifier_epochs:int = 1                                      # purifier training epochs, at most
     purifier_width:float = 0.5                                   # purifier width multiplier
-    threat_n:int|None = 30                                       # test images of the threat table: white-box, BPDA and worst case, all on this one balanced draw (None: all)
+    threat_n:int|None = 20                                       # test images of the threat table: white-box, BPDA and worst case, all on this one balanced draw (None: all)
     attack_budget:str = 'quick'                                  # what the worst case's attacks may spend: 'quick' (a laptop's) or 'standard' (AutoAttack's standard version)
     seeds:int = 1                                                # repeat the grid with this many seeds (seed, seed+1, ...): split, initialisation, training order, attack starts
     checks_n:int|None = 18                                       # test images for the sanity checks (a balanced draw; None: all)

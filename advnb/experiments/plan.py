@@ -18,7 +18,7 @@ from ..core import default_device
 from ..data import PRESETS, SHIPPED, DEFAULT_N_PER_CLASS, source_info, medmnist_info, _split_counts
 from ..models import classifier, advnb_home
 from ..evaluate import budget_of
-from .config import RunConfig, groups, runs_on, checked_archs, attack_batch
+from .config import RunConfig, groups, checked_archs, attack_batch
 
 # %% ../../nbs/07f_experiments.plan.ipynb #f0000007
 def _preset_counts(cfg:RunConfig, d:str, info:dict)->tuple:

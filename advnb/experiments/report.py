@@ -105,8 +105,9 @@ def _fmt_cell(v)->str:
     return '' if v is None else str(v)
 
 def _with_interval(v, lo, hi)->str:
-    "A percentage and its interval, compactly: '86.7 (79–92)'"
-    return f"{_fmt_cell(float(v))} ({lo:.0f}–{hi:.0f})" if v == v and lo == lo and hi == hi else _fmt_cell(float(v))
+    "A percentage to one decimal and its interval, compactly: '86.7 (79–92)', '0.8 (0–5)'"
+    if v != v: return ''
+    return f"{v:.1f} ({lo:.0f}–{hi:.0f})" if lo == lo and hi == hi else f"{v:.1f}"
 
 # %% ../../nbs/07c_experiments.report.ipynb #26537018
 def to_markdown(df:pd.DataFrame)->str:
@@ -205,6 +206,8 @@ def _where(rows, kind)->str:
     return ', '.join(got) if got else 'none yet'
 
 # %% ../../nbs/07c_experiments.report.ipynb #4534f303
+def _n(k:int, what:str)->str: return f"{k} {what}{'s' * (k != 1)}"
+
 def _setup_md(cfg:RunConfig, rows:pd.DataFrame)->str:
     "The choices behind the numbers, in words"
     c, cells = cfg, rows_of(rows, 'cell')
@@ -217,15 +220,15 @@ def _setup_md(cfg:RunConfig, rows:pd.DataFrame)->str:
         f"- images at {c.size} px, read from the {c.source_size}-px files" + (f"; {', '.join(map(str, n))} test images per cell" if n else '')
         + ''.join(f"; {d}'s images are {int(s)} px, seen here at {c.size} px" for d, s in sorted({(r['Data'], r.get('native_size')) for r in cells
                                                                                           if (r.get('native_size') or 0) > c.size})),
-        f"- classifiers: {', '.join(c.archs)}; starting points: {', '.join(inits)}; at most {c.epochs} epochs of Adam at lr {c.lr}, "
+        f"- classifiers: {', '.join(c.archs)}; starting points: {', '.join(inits)}; at most {_n(c.epochs, 'epoch')} of Adam at lr {c.lr}, "
         f"batch {c.bs}, the best epoch on validation kept" + ("; batch-norm statistics recomputed on the training set before each validation" if c.recalibrate_bn else ''),
-        *([f"- pretrained 'other': the backbone pretrained for at most {c.pretrain_epochs} epochs on the other classes of the same source"] if 'other' in c.pretrained else []),
+        *([f"- pretrained 'other': the backbone pretrained for at most {_n(c.pretrain_epochs, 'epoch')} on the other classes of the same source"] if 'other' in c.pretrained else []),
         f"- attacks, made on the undefended classifier: FGSM and I-FGSM ({c.ifgsm_steps} steps of 2.5·ε/{c.ifgsm_steps}) "
         f"at ε = {', '.join(map(str, c.eps))} (pixel units, images in [0,1])",
-        f"- adversarial training: at most {c.adv_epochs} epochs of fine-tuning with {c.adv_fraction:.0%} of each batch replaced by "
+        f"- adversarial training: at most {_n(c.adv_epochs, 'epoch')} of fine-tuning with {c.adv_fraction:.0%} of each batch replaced by "
         f"FGSM images, ε drawn from [{c.defence_eps[0]}, {c.defence_eps[1]}]; the control: the same fine-tuning without the attack; "
         f"both keep the batch-norm statistics their training batches left: the model evaluated is the model trained",
-        f"- purifier: width {c.purifier_width}, at most {c.purifier_epochs} epochs on FGSM images of the same ε range",
+        f"- purifier: width {c.purifier_width}, at most {_n(c.purifier_epochs, 'epoch')} on FGSM images of the same ε range",
         f"- attacks that know the defence, on one balanced draw of {', '.join(map(str, nt)) or c.threat_n} test images per cell (every column of "
         f"that table, each model's clean accuracy included): an attacked column counts the images right both clean and under the attack; "
         f"the worst case, the images that survive every attack run on the model and then the {b.describe(k[0] if len(k) == 1 else None)}",
@@ -305,6 +308,13 @@ def _versions()->dict:
     return dict(python=platform.python_version(), torch=torch.__version__, torchvision=torchvision.__version__,
                 fastai=fastai.__version__, numpy=numpy.__version__, advnb=advnb.__version__)
 
+def _kernels(device)->dict:
+    "The compute kernels the numbers came from: torch's CPU instruction set and oneDNN, and on CUDA the GPU, CUDA and cuDNN"
+    out = dict(cpu_capability=torch.backends.cpu.get_cpu_capability(), onednn=torch.backends.mkldnn.is_available())
+    if str(device).startswith('cuda') and torch.cuda.is_available():
+        out.update(gpu=torch.cuda.get_device_name(torch.device(device)), cuda=torch.version.cuda, cudnn=torch.backends.cudnn.version())
+    return out
+
 # %% ../../nbs/07c_experiments.report.ipynb #c0000013
 def _run_log(out:Path, cfg:RunConfig, rows, skipped:dict, wall, device, stages)->dict:
     "The run log of `out`, with this invocation added when it ended (`wall` given)"
@@ -319,7 +329,7 @@ def _run_log(out:Path, cfg:RunConfig, rows, skipped:dict, wall, device, stages)-
                          host=platform.node(), cpus=os.cpu_count(), threads=torch.get_num_threads(), gpu_peak_mb=gpu and round(gpu),
                          stages={k: round(v, 1) for k, v in (stages or {}).items()}, skipped=skipped))
     log = dict(config_key=cfg.key(), code_version=code_version(), config=asdict(cfg), versions=_versions(), seed=cfg.seed,
-               platform=platform.platform(), processor=platform.processor() or platform.machine(), skipped=skipped, invocations=runs)
+               platform=platform.platform(), processor=platform.processor() or platform.machine(), kernels=_kernels(device), skipped=skipped, invocations=runs)
     atomic_write(logp, json.dumps(log, indent=1, default=str))
     return log
 

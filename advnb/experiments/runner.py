@@ -21,7 +21,7 @@ from ..models import classifier_learner, count_params, parse_init, describe_init
 from ..attacks import fgsm, ifgsm, attack_dl, show_attack, default_alpha
 from ..training import adversarial_fine_tune
 from ..purifier import Purifier, Purified, train_purifier, purifier_study
-from ..evaluate import attack_correct, threat_pairs, worst_case, stack_eps, unstack_eps, sanity_checks, budget_of, wilson
+from ..evaluate import attack_correct, threat_pairs, worst_case, stack_eps, unstack_eps, sanity_checks, wilson
 from .config import RunConfig, Unit, CHECKED_MODELS, groups, runs_on, row_key, checked_archs, grid_rows, slug, config_warnings, attack_batch
 from .store import ResultStore, Cache, check_writable, code_version
 from .report import Progress, write_report

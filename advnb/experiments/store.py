@@ -50,9 +50,9 @@ def check_writable(
 
 # %% ../../nbs/07b_experiments.store.ipynb #6a599db3
 _MODULES = {'data': ('core', 'data'), 'models': ('core', 'data', 'models'),
-            'attacks': ('core', 'data', 'models', 'attacks_fast', 'attacks'),
-            'training': ('core', 'data', 'models', 'attacks_fast', 'attacks', 'training'),
-            'purifier': ('core', 'data', 'models', 'attacks_fast', 'attacks', 'purifier')}
+            'attacks': ('core', 'data', 'models', 'attacks_fast', 'attacks', 'attacks_strong'),
+            'training': ('core', 'data', 'models', 'attacks_fast', 'attacks', 'attacks_strong', 'training'),
+            'purifier': ('core', 'data', 'models', 'attacks_fast', 'attacks', 'attacks_strong', 'purifier')}
 _MODULES['all'] = _MODULES['training'] + ('purifier', 'checks', 'evaluate', 'experiments.config', 'experiments.store',
                                           'experiments.report', 'experiments.runner')
 
