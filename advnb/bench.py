@@ -465,14 +465,12 @@ def bench_steps(
     verbose:bool=True,      # print the `steps: ...` line
 )->dict:
     "Measure the plan's step costs on this machine and merge them into the table the plan reads"
-    from advnb.experiments.plan import measure_step_costs   # imported here: the plan sits above the benchmarks
+    from advnb.experiments.plan import measure_step_costs, merge_costs   # imported here: the plan sits above the benchmarks
     dev = default_device(device)
     with _threads(threads or (1 if dev.type == 'cpu' else None)) as used:
         costs = measure_step_costs(archs, sizes, dev)
     path = Path(path) if path else advnb_home()/'step_costs.json'
-    table = json.loads(path.read_text()) if path.exists() else {}
-    for d, per_arch in costs.items():
-        for a, per_size in per_arch.items(): table.setdefault(d, {}).setdefault(a, {}).update(per_size)
+    table = merge_costs(json.loads(path.read_text()) if path.exists() else {}, costs)
     table['_about'] = (f"Seconds per image of one training step and one attack pass, per backbone and image side; measured by advnb-bench "
                        f"--sections steps on {platform.machine()} with {used} torch thread(s), torch {torch.__version__}")
     path.parent.mkdir(parents=True, exist_ok=True)
