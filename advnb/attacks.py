@@ -26,9 +26,9 @@ def fgsm(
     eps:float,             # L-inf budget in pixel units
     targeted:bool=False,   # descend the loss of `y` (eq. 6) instead of ascending it (eq. 5)
     loss_fn=None,          # `loss_fn(logits, y)` -> per-example or mean loss; None: cross-entropy
-    fast:bool=True,        # channels_last layout for speed (same equations; see "How an attack holds the model")
-    precision:str='fp32',  # 'fp32' (exact), or 'bf16' autocast for speed
-    eot:int=1,             # gradient samples averaged per step, for randomised models
+    fast:bool=True,        # channels_last layout: faster, the same image (see "How an attack holds the model")
+    precision:str='fp32',  # the gradient in 'fp32' (exact) or under 'bf16' autocast (faster)
+    eot:int=1,             # gradient samples averaged for the one step, for randomised models
 )->Tensor:
     "Fast Gradient Sign Method, eq. (5) and (6): `x ± eps·sign(∇x l)`, clipped to [0,1]"
     _check_attack(x, y, eps, precision=precision, eot=eot)
@@ -203,7 +203,7 @@ def pgd(
     seed:int=None,         # seed for the random starts; None uses torch's global generator
     fast:bool=True,        # channels_last layout for speed (same equations; see "How an attack holds the model")
     precision:str='fp32',  # 'fp32' (exact), or 'bf16' autocast for speed
-    eot:int=1,             # gradient samples averaged per step, for randomised models
+    eot:int=1,             # gradient samples averaged per step of every restart, for randomised models
 )->Tensor:
     "Projected gradient descent: I-FGSM from uniform random starts in the eps-ball, best of `restarts` per image"
     _check_attack(x, y, eps, alpha, steps, precision, eot)

@@ -231,15 +231,14 @@ def apgd_targeted(
     fast:bool=True,        # folded batch norms and channels_last for big batches
     precision:str='fp32',  # 'fp32' or 'bf16'
     eot:int=1,             # gradients averaged over this many passes per iteration
-    stats:dict=None,       # if given, 'forward_images' and 'backward_images' are added to it
+    stats:dict=None,       # if given, the passes of every target are added to its 'forward_images' and 'backward_images'
 )->Tensor:
     "APGD-T (AutoAttack): targeted APGD towards each runner-up class of the clean prediction in turn, on the images not fooled yet"
     _check_counts(steps=steps, restarts=restarts); _check_loss(loss, _APGD_LOSSES); _check_fraction('rho', rho)
     with _holding(model, x, y, eps, precision, fast, stats, eot) as (m, x, y, z):
         if not len(x): return x.clone()
-        c = z.shape[1]
-        n_targets = _n_targets(n_targets, c)
-        _check_loss(loss, _APGD_LOSSES, c, targeted=True)
+        n_targets = _n_targets(n_targets, z.shape[1])
+        _check_loss(loss, _APGD_LOSSES, z.shape[1], targeted=True)
         if _zero(eps): return x.clone(memory_format=torch.contiguous_format)
         f, ranked, eps = _objective(loss), z.topk(n_targets + 1, dim=1).indices, _budget(eps, x)
         best = [x.clone(), torch.full_like(z[:, 0], -math.inf), z.argmax(1) != y]
@@ -313,8 +312,8 @@ def fab_targeted(
     x:Tensor,              # batch of images (N,C,H,W) in [0,1]
     y:Tensor,              # true labels, shape (N,)
     eps:float,             # L-inf budget in pixel units
-    n_targets:int=None,    # target the classes ranked 2nd .. (n_targets+1)th on the clean image; None: min(9, classes-1)
-    steps:int=100,         # iterations per run
+    n_targets:int=None,    # how many runner-up classes of the clean prediction to target, in turn; None: min(9, classes-1)
+    steps:int=100,         # iterations per run, each a projection onto the linearised decision boundary
     restarts:int=1,        # runs per target: the first from the image, the others from random points at eps/2
     alpha_max:float=0.1,   # largest weight of the step from the image
     eta:float=1.05,        # overshoot of the projection
@@ -409,7 +408,7 @@ def _square_search(m, lo:Tensor, hi:Tensor, ys:Tensor, queries:int, p_init:float
 
 # %% ../nbs/03b_attacks_strong.ipynb #a0565ed7
 def square(
-    model,                 # classifier (`nn.Module` or `Learner`) taking pixel-space images in [0,1]
+    model,                 # classifier (`nn.Module` or `Learner`) on pixel-space images in [0,1], queried for its logits only
     x:Tensor,              # batch of images (N,C,H,W) in [0,1]
     y:Tensor,              # true labels, shape (N,)
     eps:float,             # L-inf budget in pixel units
