@@ -25,13 +25,29 @@ class Forked:
         os.environ.update(OMP_NUM_THREADS=THREADS, MKL_NUM_THREADS=THREADS)   # read by the server when it starts
         self.ctx, self.tmp, self.n = multiprocessing.get_context('forkserver'), tmp, 0
         self.ctx.set_forkserver_preload(PRELOAD)
-    def __call__(self, fn, *args, timeout=1800, env=None, **kwargs):
+    def start(self, fn, *args, env=None, **kwargs)->'Started':
+        "Start `fn(*args, **kwargs)` in a forked process and return at once"
         self.n += 1
         log = self.tmp/f'out{self.n}.log'
         p = self.ctx.Process(target=_child, args=(fn, args, kwargs, env or {}, str(log)))
-        p.start(); p.join(timeout)
-        if p.is_alive(): p.kill(); p.join(); raise TimeoutError(f"{getattr(fn, '__name__', fn)} ran past {timeout} s:\n{log.read_text()[-3000:]}")
-        return p.exitcode, log.read_text()
+        p.start()
+        return Started(p, log, getattr(fn, '__name__', str(fn)))
+    def __call__(self, fn, *args, timeout=1800, env=None, **kwargs):
+        return self.start(fn, *args, env=env, **kwargs).wait(timeout)
+
+@dataclasses.dataclass
+class Started:
+    "A forked process still running: `poll()` its exit status (None while it runs), `wait(timeout)` for `(status, output)`"
+    proc: multiprocessing.process.BaseProcess
+    log: 'Path'
+    name: str
+    def poll(self): return self.proc.exitcode
+    def wait(self, timeout=1800):
+        self.proc.join(timeout)
+        if self.proc.is_alive():
+            self.proc.kill(); self.proc.join()
+            raise TimeoutError(f"{self.name} ran past {timeout} s:\n{self.log.read_text()[-3000:]}")
+        return self.proc.exitcode, self.log.read_text()
 
 @pytest.fixture(scope='session')
 def forked(tmp_path_factory):
@@ -50,18 +66,19 @@ def nb_flags(request):
 # xdist worker holds its running test and one more, and takes the next from this order when one ends, so
 # the long tests are spread over both workers. (With xdist's default chunks the first worker would get the
 # first five tests of this list, one after another.)
-LONGEST_FIRST = ['test_notebook_runs[03_attacks]', 'test_notebook_runs[06_evaluate]', 'test_notebook_runs[03b_attacks_strong]', 'test_killed_run_resumes_exactly',
-                 'test_standard_budget_end_to_end', 'test_notebook_runs[05_purifier]', 'test_notebook_runs[07d_experiments.runner]', 'test_notebook_runs[02_models]',
-                 'test_killed_worker_same_tables', 'test_notebook_runs[04_adversarial_training]', 'test_local_cluster_same_tables',
-                 'test_notebook_runs[03a_attacks_fast]', 'test_notebook_runs[index]', 'test_notebook_runs[08_bench]',
-                 'test_worker_without_the_folder', 'test_notebook_runs[09_reliability]', 'test_notebook_runs[07g_experiments.cli]',
-                 'test_notebook_runs[07f_experiments.plan]']
+LONGEST_FIRST = ['test_standard_budget_end_to_end', 'test_notebook_runs[02_models]', 'test_notebook_runs[07d_experiments.runner]',
+                 'test_notebook_runs[03_attacks]', 'test_killed_run_resumes_exactly', 'test_killed_worker_same_tables',
+                 'test_notebook_runs[05_purifier]', 'test_notebook_runs[04_adversarial_training]', 'test_notebook_runs[03b_attacks_strong]',
+                 'test_notebook_runs[06_evaluate]', 'test_notebook_runs[03a_attacks_fast]', 'test_notebook_runs[08_bench]',
+                 'test_notebook_runs[09_reliability]', 'test_local_cluster_same_tables', 'test_notebook_runs[index]',
+                 'test_notebook_runs[01_data]', 'test_wheel_ships_data', 'test_worker_without_the_folder', 'test_notebook_runs[07g_experiments.cli]']
 
 def pytest_collection_modifyitems(config, items):
     rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
     items.sort(key=lambda item: rank.get(item.name, len(rank)))
 
-def _reproduce(argv, fault):
+def _reproduce(argv, fault=None):
+    "`advnb-reproduce ARGV` (killed at `fault` if given, see faults.py)"
     from faults import install
     from advnb.experiments import reproduce_cli
     install(fault)

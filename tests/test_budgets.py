@@ -1,20 +1,17 @@
 """The worst case at AutoAttack's standard budget, end to end: `advnb-reproduce --attack-budget standard` on the smallest
 grid at ε = 0.01 (on the trained models of the reference run) writes tables whose worst case is named by that budget, says what it
 substituted for the 3-class data, and never contradicts the attacks it includes."""
-import json, os, shutil, subprocess, sys
+import json, shutil
 import pandas as pd
+from conftest import _reproduce
 
-ENV = {**os.environ, 'OMP_NUM_THREADS': '1', 'MKL_NUM_THREADS': '1'}
-
-def test_standard_budget_end_to_end(reference, tiny, tmp_path):
+def test_standard_budget_end_to_end(reference, tiny, tmp_path, forked):
     "APGD-CE, APGD-T, FAB-T and Square at 100 iterations and 5,000 queries, run on the survivors of the white-box attacks"
     out = tmp_path/'run'
     shutil.copytree(reference/'cache', out/'cache')                # the trained models: only the attacks run again
-    run = subprocess.run([sys.executable, '-c', 'from advnb.experiments import reproduce_cli; import sys; reproduce_cli(sys.argv[1:])',
-                          '--out', str(out), '--config', str(tiny), '--attack-budget', 'standard', '--eps', '0.01', '--workers', '1'],
-                         env=ENV, capture_output=True, text=True, timeout=900)
-    log = run.stdout + run.stderr
-    assert run.returncode == 0, log[-3000:]
+    rc, log = forked(_reproduce, ['--out', str(out), '--config', str(tiny), '--attack-budget', 'standard', '--eps', '0.01', '--workers', '1'],
+                     timeout=900)
+    assert rc == 0, log[-3000:]
     assert 'threat_n 8 images: a 95% interval of' in log, log[-3000:]     # too few images for this budget to say much: warned, not refused
     report = (out/'report.md').read_text()
     assert ('standard budget: APGD-CE and APGD-T (targeted cross-entropy, as DLR needs 4 classes, 2 targets) 100 iterations, '
